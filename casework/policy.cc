@@ -1,0 +1,141 @@
+#include "casework/policy.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <regex>
+
+namespace rtcc::casework {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+struct PurposeInfo {
+  Purpose purpose;
+  std::string_view code;
+  std::string_view description;
+  const char* pattern;  // words that name this use, matched case-insensitively
+};
+
+// Order matters: the first match wins, so the narrower uses come before criminal investigation.
+const std::array<PurposeInfo, 5> kPurposes = {{
+    {Purpose::kInternalAffairs, "b",
+     "4.5.1(b) Internal Affairs investigation: principal officer, witness or involved person",
+     R"(\binternal\s+affairs\b|\bi\.?a\.?\b|\bprofessional\s+(standards|compliance)\b)"},
+    {Purpose::kDeceased, "d", "4.5.1(d) unidentified deceased person",
+     R"(\bdeceased\b|\bdead\b|\bd\.?o\.?a\.?\b|\bcorpse\b|\bhomicide\s+victim\s+unidentified\b|\bremains\b)"},
+    {Purpose::kDetainedRefusing, "e",
+     "4.5.1(e) lawfully detained person refusing to identify or whose identity cannot be "
+     "established",
+     R"(\bdetain(ed|ee)\b|\barrest(ed|ee)\b.*\b(refus|identity)|\brefus(es|ed|ing)\s+to\s+identify|\bin\s+custody\b)"},
+    {Purpose::kUnableToIdentify, "c",
+     "4.5.1(c) person unable to identify themselves (in need of assistance)",
+     R"(\bunable\s+to\s+identify\b|\bcannot\s+identify\s+(him|her|them)sel(f|ves)\b|\bmissing\s+person\b|\bamnesia\b|\bdementia\b|\bincapacitat|\bunconscious\b|\bnon[- ]?verbal\b|\bneeds?\s+assistance\b|\bwelfare\b)"},
+    {Purpose::kCriminalInvestigation, "a",
+     "4.5.1(a) criminal investigation: potential suspect, witness or victim",
+     R"(\bsuspects?\b|\bwitness(es)?\b|\bvictims?\b|\bperpetrator\b|\boffender\b|\bcriminal\b|\bperson\s+of\s+interest\b|\bpoi\b)"},
+}};
+
+const PurposeInfo& Info(Purpose p) {
+  for (const auto& info : kPurposes)
+    if (info.purpose == p) return info;
+  return kPurposes.back();
+}
+
+}  // namespace
+
+std::string_view Describe(Purpose purpose) { return Info(purpose).description; }
+std::string_view Code(Purpose purpose) { return Info(purpose).code; }
+
+std::optional<Purpose> ParsePurposeCode(std::string_view code) {
+  for (const auto& info : kPurposes)
+    if (info.code == code) return info.purpose;
+  return std::nullopt;
+}
+
+std::optional<Purpose> ClassifyPurpose(std::string_view text) {
+  std::string t = Lower(text);
+  // An explicit clause reference: "4.5.1(c)", "4.5.1 c", or a lone letter "c" / "(c)".
+  static const std::regex kClause(
+      R"(^\s*(?:4\.5\.1\s*)?\(?([a-e])\)?\s*[.:)-]?\s*$|4\.5\.1\s*\(?([a-e])\)?)");
+  std::smatch m;
+  if (std::regex_search(t, m, kClause)) {
+    std::string letter = m[1].matched ? m[1].str() : m[2].str();
+    return ParsePurposeCode(letter);
+  }
+  for (const auto& info : kPurposes)
+    if (std::regex_search(t, std::regex(info.pattern, std::regex::icase))) return info.purpose;
+  return std::nullopt;
+}
+
+std::vector<std::string> MissingItems(const RequestContents& c) {
+  std::vector<std::string> missing;
+  if (c.probe_images == 0)
+    missing.push_back("a probe photograph (attach the image file — JPEG or PNG — to your email)");
+  if (!c.incident_type)
+    missing.push_back("the incident type (a line such as \"Incident Type: Robbery\")");
+  if (!c.purpose)
+    missing.push_back(
+        "the purpose of the search (a line such as \"Purpose: identify a suspect\"; policy 4.5.1 "
+        "allows: a criminal investigation's suspect, witness or victim; an Internal Affairs "
+        "investigation; a person unable to identify themselves; an unidentified deceased person; a "
+        "lawfully detained person refusing to identify themselves)");
+  else if (!ClassifyPurpose(*c.purpose))
+    missing.push_back(
+        "a purpose that is one of the authorized uses of policy 4.5.1 (\"" + *c.purpose +
+        "\" is not one of them: say whether the person is a suspect, witness or victim "
+        "in a criminal investigation, involved in an Internal Affairs investigation, "
+        "unable to identify themselves, deceased, or lawfully detained and refusing to "
+        "identify themselves)");
+  return missing;
+}
+
+bool IsAuthorizedSender(std::string_view address, const std::vector<std::string>& allowed_domains,
+                        const std::vector<std::string>& allowed_addresses) {
+  std::string a = Lower(address);
+  auto at = a.rfind('@');
+  if (at == std::string::npos || at == 0 || at + 1 == a.size()) return false;
+  for (const auto& allowed : allowed_addresses)
+    if (Lower(allowed) == a) return true;
+  std::string domain = a.substr(at + 1);
+  for (const auto& d : allowed_domains)
+    if (Lower(d) == domain) return true;
+  return false;
+}
+
+const std::vector<std::string>& ResultCaveats() {
+  static const std::vector<std::string> kCaveats = {
+      "A facial recognition search result is a potential investigative lead based on algorithmic "
+      "similarity, not an identification. A positive facial recognition search result alone does "
+      "not constitute probable cause for arrest (policy 4.3.3, 4.3.4).",
+      "The result must be evaluated by the arresting officer or lead investigator and corroborated "
+      "by investigative follow-up: reviewing all relevant reports, conducting interviews, "
+      "presenting photographic line-ups, and examining all other evidence such as latent prints "
+      "and DNA. Take the quality of the probe photograph and of the search results into "
+      "consideration (policy 4.3.4.1).",
+      "Do not focus solely on the top-ranked candidate: guard against confirmation bias and make a "
+      "reasonable effort to fully investigate the other possible suspects listed (policy 4.5.3.2). "
+      "Keep all search results in the case file where the investigation requires one.",
+      "Facial recognition has known limitations, including algorithmic biases toward some "
+      "demographic groups (policy 4.4).",
+  };
+  return kCaveats;
+}
+
+std::optional<bool> ParseOutcome(std::string_view text) {
+  std::string t = Lower(text);
+  static const std::regex kNegative(
+      R"(\b(no|not|negative|without)\b[\s-]*(positive\s+)?(id\b|identification|identified|match)|\bunidentified\b|\bnegative\b)");
+  static const std::regex kPositive(
+      R"(\bpositive\b|\bidentified\b|\bidentification\s+(made|confirmed)|\bconfirmed\b|\b(id|identity)\s+confirmed\b)");
+  if (std::regex_search(t, kNegative)) return false;
+  if (std::regex_search(t, kPositive)) return true;
+  return std::nullopt;
+}
+
+}  // namespace rtcc::casework

@@ -1,0 +1,54 @@
+// The rules of the department policy (../shared/policy/facial-recognition-policy.txt) that decide
+// what a request must carry, who may file one, and what every result must say.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rtcc::casework {
+
+// Policy 4.5.1: the only authorized uses, a) to e).
+enum class Purpose {
+  kCriminalInvestigation,  // a) suspects, witnesses, victims in a criminal investigation
+  kInternalAffairs,        // b) principals, witnesses, involved persons in an IA investigation
+  kUnableToIdentify,       // c) persons unable to identify themselves
+  kDeceased,               // d) unidentified deceased persons
+  kDetainedRefusing,       // e) lawfully detained persons refusing to identify themselves
+};
+
+// "4.5.1(a) criminal investigation: suspect, witness or victim", for replies and the CLI.
+std::string_view Describe(Purpose purpose);
+std::string_view Code(Purpose purpose);  // "a".."e"
+std::optional<Purpose> ParsePurposeCode(std::string_view code);
+
+// Lenient reading of what the requestor wrote ("identify a suspect", "IA case", "DOA",
+// "4.5.1(c)", "b"...). std::nullopt when it names no authorized use.
+std::optional<Purpose> ClassifyPurpose(std::string_view text);
+
+// What a request must carry before it can be approved (policy 4.5.3.1 and 4.5.1).
+struct RequestContents {
+  int probe_images = 0;
+  std::optional<std::string> incident_number;
+  std::optional<std::string> incident_type;
+  std::optional<std::string> purpose;
+};
+
+// One sentence per missing piece, in a fixed order; empty when the request is complete.
+// The incident number is "if applicable" (4.5.3.1) and never required.
+std::vector<std::string> MissingItems(const RequestContents& contents);
+
+// Policy 4.5: only authorized personnel. True when `address` (lower-case addr-spec) is on the
+// roster or its domain is an allowed domain. Comparison is case-insensitive.
+bool IsAuthorizedSender(std::string_view address, const std::vector<std::string>& allowed_domains,
+                        const std::vector<std::string>& allowed_addresses);
+
+// Policy 4.3.4, 4.3.4.1 and 4.5.3.2: the caveats every results reply carries, verbatim.
+const std::vector<std::string>& ResultCaveats();
+
+// Policy 4.5.3.3: the outcome a requestor reports. std::nullopt when the text is not one of
+// "positive identification" / "no identification" (leniently read).
+std::optional<bool> ParseOutcome(std::string_view text);
+
+}  // namespace rtcc::casework

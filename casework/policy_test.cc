@@ -1,0 +1,76 @@
+#include "casework/policy.h"
+
+#include <gtest/gtest.h>
+
+namespace rtcc::casework {
+namespace {
+
+TEST(Policy, PurposeIsReadLenientlyAsOneOfTheUsesOf451) {
+  EXPECT_EQ(ClassifyPurpose("identify a suspect"), Purpose::kCriminalInvestigation);
+  EXPECT_EQ(ClassifyPurpose("Witness to a shooting"), Purpose::kCriminalInvestigation);
+  EXPECT_EQ(ClassifyPurpose("victim"), Purpose::kCriminalInvestigation);
+  EXPECT_EQ(ClassifyPurpose("IA investigation, involved officer"), Purpose::kInternalAffairs);
+  EXPECT_EQ(ClassifyPurpose("Internal Affairs"), Purpose::kInternalAffairs);
+  EXPECT_EQ(ClassifyPurpose("unidentified deceased"), Purpose::kDeceased);
+  EXPECT_EQ(ClassifyPurpose("DOA at scene"), Purpose::kDeceased);
+  EXPECT_EQ(ClassifyPurpose("elderly man unable to identify himself"), Purpose::kUnableToIdentify);
+  EXPECT_EQ(ClassifyPurpose("detained, refusing to identify"), Purpose::kDetainedRefusing);
+  EXPECT_EQ(ClassifyPurpose("4.5.1(c)"), Purpose::kUnableToIdentify);
+  EXPECT_EQ(ClassifyPurpose("(e)"), Purpose::kDetainedRefusing);
+  EXPECT_EQ(ClassifyPurpose("b"), Purpose::kInternalAffairs);
+  EXPECT_FALSE(ClassifyPurpose("curiosity").has_value());
+  EXPECT_FALSE(ClassifyPurpose("").has_value());
+}
+
+TEST(Policy, MissingItemsListsExactlyWhatIsMissing) {
+  RequestContents complete{1, std::nullopt, "Robbery", "suspect"};
+  EXPECT_TRUE(MissingItems(complete).empty())
+      << "incident number is only 'if applicable' (4.5.3.1)";
+
+  RequestContents none{};
+  auto m = MissingItems(none);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_NE(m[0].find("probe photograph"), std::string::npos);
+  EXPECT_NE(m[1].find("incident type"), std::string::npos);
+  EXPECT_NE(m[2].find("purpose"), std::string::npos);
+
+  RequestContents bad_purpose{1, "1", "Robbery", "curiosity"};
+  m = MissingItems(bad_purpose);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_NE(m[0].find("\"curiosity\" is not one of them"), std::string::npos);
+}
+
+TEST(Policy, OnlyAllowListedSendersAreAuthorized) {
+  std::vector<std::string> domains = {"pd.test"};
+  std::vector<std::string> roster = {"liaison@county.test"};
+  EXPECT_TRUE(IsAuthorizedSender("det@pd.test", domains, roster));
+  EXPECT_TRUE(IsAuthorizedSender("DET@PD.TEST", domains, roster));
+  EXPECT_TRUE(IsAuthorizedSender("liaison@county.test", domains, roster));
+  EXPECT_FALSE(IsAuthorizedSender("other@county.test", domains, roster));
+  EXPECT_FALSE(IsAuthorizedSender("det@evil-pd.test", domains, roster));
+  EXPECT_FALSE(IsAuthorizedSender("det@sub.pd.test", domains, roster));
+  EXPECT_FALSE(IsAuthorizedSender("", domains, roster));
+  EXPECT_FALSE(IsAuthorizedSender("pd.test", domains, roster));
+}
+
+TEST(Policy, CaveatsQuoteTheClauses) {
+  std::string all;
+  for (const auto& c : ResultCaveats()) all += c + "\n";
+  EXPECT_NE(all.find("not constitute probable cause"), std::string::npos);  // 4.3.4
+  EXPECT_NE(all.find("4.3.4.1"), std::string::npos);
+  EXPECT_NE(all.find("top-ranked candidate"), std::string::npos);  // 4.5.3.2
+}
+
+TEST(Policy, OutcomesAreReadLeniently) {
+  EXPECT_EQ(ParseOutcome("positive identification"), true);
+  EXPECT_EQ(ParseOutcome("Positive ID - candidate 2"), true);
+  EXPECT_EQ(ParseOutcome("identified"), true);
+  EXPECT_EQ(ParseOutcome("no identification"), false);
+  EXPECT_EQ(ParseOutcome("No positive identification"), false);
+  EXPECT_EQ(ParseOutcome("not identified"), false);
+  EXPECT_EQ(ParseOutcome("negative"), false);
+  EXPECT_FALSE(ParseOutcome("still working on it").has_value());
+}
+
+}  // namespace
+}  // namespace rtcc::casework

@@ -1,0 +1,159 @@
+// Plain records of the casework store: what crosses from the store to the daemon and the CLI.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "casework/request_state.h"
+
+namespace rtcc::casework {
+
+// A message taken from the mailbox. `status`: "spooled" (recorded, not yet handled),
+// "processed" (handled, see `kind`).
+struct MessageRecord {
+  std::int64_t id = 0;
+  std::string mailbox;
+  std::int64_t uidvalidity = 0;
+  std::int64_t uid = 0;
+  std::string sha256;
+  std::string message_id;
+  std::string received_at;
+  std::string status;
+  std::string kind;  // "request", "follow_up", "outcome", "unauthorized", "auto_reply", ...
+  std::optional<std::string> request_id;
+  std::string folder;  // where the message was moved on the server; empty while still in the inbox
+  std::string note;
+};
+
+struct NewMessage {
+  std::string mailbox;
+  std::int64_t uidvalidity = 0;
+  std::int64_t uid = 0;
+  std::string sha256;
+  std::string message_id;
+  std::int64_t size = 0;
+};
+
+struct RequestRecord {
+  std::string id;  // "RTCC-2026-000001"
+  RequestState state = RequestState::kReceived;
+  std::string requestor;  // e-mail address
+  std::string requestor_name;
+  std::string subject;
+  std::optional<std::string> incident_number;
+  std::optional<std::string> incident_type;
+  std::optional<std::string> purpose_text;  // as written
+  std::optional<std::string> purpose_code;  // policy 4.5.1 "a".."e" once recognised
+  std::string notes;
+  std::string thread_message_id;  // Message-ID of the message that opened the request
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct NewRequest {
+  std::string requestor;
+  std::string requestor_name;
+  std::string subject;
+  std::optional<std::string> incident_number;
+  std::optional<std::string> incident_type;
+  std::optional<std::string> purpose_text;
+  std::optional<std::string> purpose_code;
+  std::string notes;
+  std::string thread_message_id;
+};
+
+struct ProbeRecord {
+  std::int64_t id = 0;
+  std::string request_id;
+  std::string filename;
+  std::string content_type;
+  std::string sha256;  // name in the spool ("probes")
+  std::int64_t size = 0;
+};
+
+struct DecisionRecord {
+  std::int64_t id = 0;
+  std::string request_id;
+  std::string decision;  // "approved" or "denied"
+  std::string analyst;
+  std::string reason;
+  std::string decided_at;
+};
+
+struct CandidateRecord {
+  int rank = 0;
+  std::string subject_id;
+  std::string image_ref;
+  double distance = 0;
+};
+
+// One face found in one probe, with every gallery candidate within the threshold.
+struct FaceResult {
+  std::int64_t probe_id = 0;
+  int face_index = 0;  // 1-based within the probe
+  int x = 0, y = 0, width = 0, height = 0;
+  double detector_score = 0;
+  std::vector<CandidateRecord> candidates;  // nearest first; empty = none within threshold
+};
+
+struct NewSearch {
+  std::string request_id;
+  std::int64_t decision_id = 0;  // the approval that authorizes this search (policy 4.5)
+  std::string analyst;
+  std::string model_id;
+  double threshold = 0;
+  std::int64_t gallery_faces = 0;
+  int probes_searched = 0;
+  std::vector<FaceResult> faces;
+  std::optional<std::int64_t> parent_search_id;  // policy 4.5.3.4: a subsequent search
+};
+
+// A row of the search log, policy 4.5.3.3.
+struct SearchRecord {
+  std::int64_t id = 0;
+  std::string request_id;
+  std::int64_t decision_id = 0;
+  std::string searched_at;
+  std::optional<std::string> incident_number;
+  std::string incident_type;
+  bool yielded_results = false;
+  std::optional<bool> positive_identification;  // unknown until the requestor reports it
+  std::optional<std::string> outcome_at;
+  std::string outcome_note;
+  std::string analyst;
+  std::string model_id;
+  double threshold = 0;
+  std::int64_t gallery_faces = 0;
+  int probes_searched = 0;
+  int faces_searched = 0;
+  int candidate_count = 0;
+  std::optional<std::int64_t> parent_search_id;
+};
+
+struct OutboxRecord {
+  std::int64_t id = 0;
+  std::optional<std::string> request_id;
+  std::string kind;  // "acknowledgement", "needs_info", "results", "denied", "outcome_recorded"
+  std::string message_id;
+  std::string recipient;
+  std::string raw;
+  std::string created_at;
+  std::optional<std::string> sent_at;
+  int attempts = 0;
+  std::string last_error;
+};
+
+struct EventRecord {
+  std::int64_t id = 0;
+  std::string at;
+  std::optional<std::string> request_id;
+  std::string actor;
+  std::string action;
+  std::string from_state;
+  std::string to_state;
+  std::string detail;
+};
+
+}  // namespace rtcc::casework

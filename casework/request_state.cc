@@ -1,0 +1,60 @@
+#include "casework/request_state.h"
+
+#include <array>
+#include <utility>
+
+namespace rtcc::casework {
+namespace {
+
+using S = RequestState;
+
+constexpr std::array<std::pair<S, std::string_view>, 9> kNames = {{
+    {S::kReceived, "RECEIVED"},
+    {S::kNeedsInfo, "NEEDS_INFO"},
+    {S::kPendingApproval, "PENDING_APPROVAL"},
+    {S::kDenied, "DENIED"},
+    {S::kSearching, "SEARCHING"},
+    {S::kResultsSent, "RESULTS_SENT"},
+    {S::kAwaitingOutcome, "AWAITING_OUTCOME"},
+    {S::kClosed, "CLOSED"},
+    {S::kWithdrawn, "WITHDRAWN"},
+}};
+
+// The edges of DESIGN.md's diagram.
+constexpr std::array<std::pair<S, S>, 13> kEdges = {{
+    {S::kReceived, S::kNeedsInfo},
+    {S::kReceived, S::kPendingApproval},
+    {S::kNeedsInfo, S::kPendingApproval},  // a follow-up supplied what was missing
+    {S::kPendingApproval, S::kSearching},  // approved (policy 4.5)
+    {S::kPendingApproval, S::kDenied},
+    {S::kSearching, S::kResultsSent},  // results stored, reply queued (4.5.3.2)
+    {S::kResultsSent, S::kAwaitingOutcome},
+    {S::kAwaitingOutcome, S::kSearching},  // re-search (4.5.3.4)
+    {S::kAwaitingOutcome, S::kClosed},     // outcome reported (4.5.3.3)
+    {S::kReceived, S::kWithdrawn},
+    {S::kNeedsInfo, S::kWithdrawn},
+    {S::kPendingApproval, S::kWithdrawn},
+    {S::kResultsSent, S::kClosed},  // the outcome came before the send was confirmed
+}};
+
+}  // namespace
+
+std::string_view ToString(RequestState state) {
+  for (const auto& [s, name] : kNames)
+    if (s == state) return name;
+  return "UNKNOWN";
+}
+
+std::optional<RequestState> ParseRequestState(std::string_view text) {
+  for (const auto& [s, name] : kNames)
+    if (name == text) return s;
+  return std::nullopt;
+}
+
+bool CanTransition(RequestState from, RequestState to) {
+  for (const auto& [a, b] : kEdges)
+    if (a == from && b == to) return true;
+  return false;
+}
+
+}  // namespace rtcc::casework

@@ -1,0 +1,153 @@
+#include "casework/schema.h"
+
+namespace rtcc::casework {
+
+const std::vector<std::string_view>& SchemaMigrations() {
+  static const std::vector<std::string_view> kMigrations = {
+      // 1: the walking skeleton.
+      R"sql(
+CREATE TABLE requests (
+  id TEXT PRIMARY KEY,
+  year INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  requestor TEXT NOT NULL,
+  requestor_name TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL DEFAULT '',
+  incident_number TEXT,
+  incident_type TEXT,
+  purpose_text TEXT,
+  purpose_code TEXT CHECK (purpose_code IN ('a','b','c','d','e')),
+  notes TEXT NOT NULL DEFAULT '',
+  thread_message_id TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (year, seq)
+);
+
+-- Every message taken from the mailbox. (mailbox, uidvalidity, uid) is the intake checkpoint;
+-- sha256 names the raw message in the spool.
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  mailbox TEXT NOT NULL,
+  uidvalidity INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  message_id TEXT NOT NULL DEFAULT '',
+  size INTEGER NOT NULL,
+  received_at TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('spooled','processed')),
+  kind TEXT NOT NULL DEFAULT '',
+  request_id TEXT REFERENCES requests(id),
+  folder TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  UNIQUE (mailbox, uidvalidity, uid)
+);
+CREATE INDEX messages_by_sha256 ON messages(sha256);
+CREATE INDEX messages_by_message_id ON messages(message_id);
+
+CREATE TABLE probes (
+  id INTEGER PRIMARY KEY,
+  request_id TEXT NOT NULL REFERENCES requests(id),
+  message_row INTEGER REFERENCES messages(id),
+  filename TEXT NOT NULL DEFAULT '',
+  content_type TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  UNIQUE (request_id, sha256)
+);
+
+-- Analysts' approvals and denials: who, when, why (policy 4.5).
+CREATE TABLE decisions (
+  id INTEGER PRIMARY KEY,
+  request_id TEXT NOT NULL REFERENCES requests(id),
+  decision TEXT NOT NULL CHECK (decision IN ('approved','denied')),
+  analyst TEXT NOT NULL CHECK (length(trim(analyst)) > 0),
+  reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+  decided_at TEXT NOT NULL
+);
+
+-- The search log of policy 4.5.3.3: one row per search, subsequent searches included (4.5.3.4).
+CREATE TABLE searches (
+  id INTEGER PRIMARY KEY,
+  request_id TEXT NOT NULL REFERENCES requests(id),
+  decision_id INTEGER NOT NULL REFERENCES decisions(id),
+  searched_at TEXT NOT NULL,
+  incident_number TEXT,
+  incident_type TEXT NOT NULL,
+  yielded_results INTEGER NOT NULL CHECK (yielded_results IN (0,1)),
+  positive_identification INTEGER CHECK (positive_identification IN (0,1)),
+  outcome_at TEXT,
+  outcome_note TEXT NOT NULL DEFAULT '',
+  analyst TEXT NOT NULL,
+  model_id TEXT NOT NULL,
+  threshold REAL NOT NULL,
+  gallery_faces INTEGER NOT NULL,
+  probes_searched INTEGER NOT NULL,
+  faces_searched INTEGER NOT NULL,
+  candidate_count INTEGER NOT NULL,
+  parent_search_id INTEGER REFERENCES searches(id)
+);
+
+-- Policy 4.5: no search without a recorded approval of that very request.
+CREATE TRIGGER searches_require_approval BEFORE INSERT ON searches
+WHEN (SELECT decision FROM decisions WHERE id = NEW.decision_id AND request_id = NEW.request_id)
+     IS NOT 'approved'
+BEGIN
+  SELECT RAISE(ABORT, 'policy 4.5: a search needs a recorded approval of the same request');
+END;
+
+CREATE TABLE search_faces (
+  id INTEGER PRIMARY KEY,
+  search_id INTEGER NOT NULL REFERENCES searches(id),
+  probe_id INTEGER NOT NULL REFERENCES probes(id),
+  face_index INTEGER NOT NULL,
+  x INTEGER NOT NULL, y INTEGER NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+  detector_score REAL NOT NULL,
+  UNIQUE (search_id, probe_id, face_index)
+);
+
+CREATE TABLE candidates (
+  face_id INTEGER NOT NULL REFERENCES search_faces(id),
+  rank INTEGER NOT NULL,
+  subject_id TEXT NOT NULL,
+  image_ref TEXT NOT NULL,
+  distance REAL NOT NULL,
+  PRIMARY KEY (face_id, rank)
+);
+
+-- Every message rtcc sends is written here first, then sent, then marked sent.
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  request_id TEXT REFERENCES requests(id),
+  kind TEXT NOT NULL,
+  message_id TEXT NOT NULL UNIQUE,
+  recipient TEXT NOT NULL,
+  raw BLOB NOT NULL,
+  created_at TEXT NOT NULL,
+  sent_at TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT ''
+);
+
+-- What happened to each request, by whom. Append-only.
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  request_id TEXT REFERENCES requests(id),
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  from_state TEXT NOT NULL DEFAULT '',
+  to_state TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+)sql",
+  };
+  return kMigrations;
+}
+
+}  // namespace rtcc::casework

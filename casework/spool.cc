@@ -1,0 +1,97 @@
+#include "casework/spool.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+namespace rtcc::casework {
+namespace {
+
+void Fail(const std::string& what, const std::filesystem::path& path) {
+  throw std::runtime_error(what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+void FsyncPath(const std::filesystem::path& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) Fail("cannot open", path);
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    Fail("cannot fsync", path);
+  }
+  ::close(fd);
+}
+
+void MakePrivateDir(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  ::chmod(dir.c_str(), 0700);
+}
+
+}  // namespace
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1)
+    throw std::runtime_error("SHA-256 failed");
+  static const char* kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < len; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 15];
+  }
+  return hex;
+}
+
+Spool::Spool(std::filesystem::path root) : root_(std::move(root)) { MakePrivateDir(root_); }
+
+std::filesystem::path Spool::PathOf(std::string_view kind, const std::string& sha256) const {
+  return root_ / std::string(kind) / sha256.substr(0, 2) / sha256;
+}
+
+std::string Spool::Put(std::string_view kind, std::string_view data) {
+  std::string sha = Sha256Hex(data);
+  auto path = PathOf(kind, sha);
+  if (std::filesystem::exists(path)) return sha;
+  auto dir = path.parent_path();
+  MakePrivateDir(dir);
+  auto tmp = dir / (sha + ".tmp." + std::to_string(::getpid()));
+  int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) Fail("cannot create", tmp);
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      Fail("cannot write", tmp);
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    Fail("cannot fsync", tmp);
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) Fail("cannot rename into", path);
+  FsyncPath(dir, O_RDONLY | O_DIRECTORY);
+  return sha;
+}
+
+std::string Spool::Get(std::string_view kind, const std::string& sha256) const {
+  auto path = PathOf(kind, sha256);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("spool file missing: " + path.string());
+  std::string data((std::istreambuf_iterator<char>(in)), {});
+  if (Sha256Hex(data) != sha256)
+    throw std::runtime_error("spool file damaged (sha256 mismatch): " + path.string());
+  return data;
+}
+
+}  // namespace rtcc::casework

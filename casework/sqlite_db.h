@@ -1,0 +1,100 @@
+// A thin RAII layer over the SQLite C API: a connection, prepared statements and transactions.
+// Errors become SqliteError with SQLite's own message.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rtcc::casework {
+
+class SqliteError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Statement;
+
+class SqliteDb {
+ public:
+  // Opens (creating with mode 0600 when absent) the database at `path`, with WAL, foreign keys on
+  // and a busy timeout so the daemon and rtccctl can share it.
+  explicit SqliteDb(const std::filesystem::path& path);
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+
+  // Runs one or more statements without results.
+  void Exec(std::string_view sql);
+  Statement Prepare(std::string_view sql);
+  std::int64_t LastInsertId() const;
+  int Changes() const;
+  sqlite3* handle() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);
+  ~Statement();
+  Statement(Statement&& other) noexcept;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Binds parameters in order, starting at 1. std::nullopt binds NULL.
+  Statement& Bind(int index, std::int64_t value);
+  Statement& Bind(int index, int value) { return Bind(index, static_cast<std::int64_t>(value)); }
+  Statement& Bind(int index, double value);
+  Statement& Bind(int index, std::string_view value);
+  Statement& Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
+  Statement& Bind(int index, const std::string& value) {
+    return Bind(index, std::string_view(value));
+  }
+  Statement& BindBlob(int index, const void* data, std::size_t size);
+  template <typename T>
+  Statement& Bind(int index, const std::optional<T>& value) {
+    return value ? Bind(index, *value) : BindNull(index);
+  }
+  Statement& BindNull(int index);
+
+  // Steps once: true when a row is available, false when done.
+  bool Step();
+  // Steps to completion, for statements without results.
+  void Run();
+
+  std::int64_t Int(int column) const;
+  double Double(int column) const;
+  std::string Text(int column) const;  // NULL reads as ""
+  std::optional<std::string> OptText(int column) const;
+  std::optional<std::int64_t> OptInt(int column) const;
+  std::string Blob(int column) const;
+  bool IsNull(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE on construction; rolls back on destruction unless Commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(SqliteDb& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void Commit();
+
+ private:
+  SqliteDb& db_;
+  bool done_ = false;
+};
+
+}  // namespace rtcc::casework

@@ -1,0 +1,547 @@
+#include "casework/store.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "casework/request_id.h"
+#include "casework/schema.h"
+
+namespace rtcc::casework {
+namespace {
+
+constexpr const char* kRequestColumns =
+    "id, state, requestor, requestor_name, subject, incident_number, incident_type, purpose_text, "
+    "purpose_code, notes, thread_message_id, created_at, updated_at";
+
+RequestRecord ReadRequest(const Statement& s) {
+  RequestRecord r;
+  r.id = s.Text(0);
+  r.state = ParseRequestState(s.Text(1)).value_or(RequestState::kReceived);
+  r.requestor = s.Text(2);
+  r.requestor_name = s.Text(3);
+  r.subject = s.Text(4);
+  r.incident_number = s.OptText(5);
+  r.incident_type = s.OptText(6);
+  r.purpose_text = s.OptText(7);
+  r.purpose_code = s.OptText(8);
+  r.notes = s.Text(9);
+  r.thread_message_id = s.Text(10);
+  r.created_at = s.Text(11);
+  r.updated_at = s.Text(12);
+  return r;
+}
+
+constexpr const char* kMessageColumns =
+    "id, mailbox, uidvalidity, uid, sha256, message_id, received_at, status, kind, request_id, "
+    "folder, note";
+
+MessageRecord ReadMessage(const Statement& s) {
+  MessageRecord m;
+  m.id = s.Int(0);
+  m.mailbox = s.Text(1);
+  m.uidvalidity = s.Int(2);
+  m.uid = s.Int(3);
+  m.sha256 = s.Text(4);
+  m.message_id = s.Text(5);
+  m.received_at = s.Text(6);
+  m.status = s.Text(7);
+  m.kind = s.Text(8);
+  m.request_id = s.OptText(9);
+  m.folder = s.Text(10);
+  m.note = s.Text(11);
+  return m;
+}
+
+constexpr const char* kSearchColumns =
+    "id, request_id, decision_id, searched_at, incident_number, incident_type, yielded_results, "
+    "positive_identification, outcome_at, outcome_note, analyst, model_id, threshold, "
+    "gallery_faces, "
+    "probes_searched, faces_searched, candidate_count, parent_search_id";
+
+SearchRecord ReadSearch(const Statement& s) {
+  SearchRecord r;
+  r.id = s.Int(0);
+  r.request_id = s.Text(1);
+  r.decision_id = s.Int(2);
+  r.searched_at = s.Text(3);
+  r.incident_number = s.OptText(4);
+  r.incident_type = s.Text(5);
+  r.yielded_results = s.Int(6) != 0;
+  if (!s.IsNull(7)) r.positive_identification = s.Int(7) != 0;
+  r.outcome_at = s.OptText(8);
+  r.outcome_note = s.Text(9);
+  r.analyst = s.Text(10);
+  r.model_id = s.Text(11);
+  r.threshold = s.Double(12);
+  r.gallery_faces = s.Int(13);
+  r.probes_searched = static_cast<int>(s.Int(14));
+  r.faces_searched = static_cast<int>(s.Int(15));
+  r.candidate_count = static_cast<int>(s.Int(16));
+  r.parent_search_id = s.OptInt(17);
+  return r;
+}
+
+constexpr const char* kOutboxColumns =
+    "id, request_id, kind, message_id, recipient, raw, created_at, sent_at, attempts, last_error";
+
+OutboxRecord ReadOutbox(const Statement& s) {
+  OutboxRecord o;
+  o.id = s.Int(0);
+  o.request_id = s.OptText(1);
+  o.kind = s.Text(2);
+  o.message_id = s.Text(3);
+  o.recipient = s.Text(4);
+  o.raw = s.Blob(5);
+  o.created_at = s.Text(6);
+  o.sent_at = s.OptText(7);
+  o.attempts = static_cast<int>(s.Int(8));
+  o.last_error = s.Text(9);
+  return o;
+}
+
+constexpr const char* kDecisionColumns = "id, request_id, decision, analyst, reason, decided_at";
+
+DecisionRecord ReadDecision(const Statement& s) {
+  return DecisionRecord{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)};
+}
+
+int CurrentYear() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return tm.tm_year + 1900;
+}
+
+}  // namespace
+
+std::string UtcNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Store::Store(const std::filesystem::path& path) : db_(path) { Migrate(); }
+
+void Store::Migrate() {
+  const auto& migrations = SchemaMigrations();
+  Transaction txn(db_);
+  auto version_stmt = db_.Prepare("PRAGMA user_version");
+  version_stmt.Step();
+  auto version = static_cast<std::size_t>(version_stmt.Int(0));
+  if (version > migrations.size())
+    throw SqliteError("database schema version " + std::to_string(version) +
+                      " is newer than this rtcc understands (" + std::to_string(migrations.size()) +
+                      ")");
+  for (std::size_t v = version; v < migrations.size(); ++v) {
+    db_.Exec(migrations[v]);
+    db_.Exec("PRAGMA user_version = " + std::to_string(v + 1));
+  }
+  txn.Commit();
+}
+
+// --- messages ---------------------------------------------------------------------------------
+
+std::optional<MessageRecord> Store::FindMessage(const std::string& mailbox,
+                                                std::int64_t uidvalidity, std::int64_t uid) {
+  auto s = db_.Prepare(std::string("SELECT ") + kMessageColumns +
+                       " FROM messages WHERE mailbox = ? AND uidvalidity = ? AND uid = ?");
+  s.Bind(1, mailbox).Bind(2, uidvalidity).Bind(3, uid);
+  if (!s.Step()) return std::nullopt;
+  return ReadMessage(s);
+}
+
+std::optional<MessageRecord> Store::FindMessageByContent(const std::string& sha256,
+                                                         const std::string& message_id) {
+  auto s = db_.Prepare(
+      std::string("SELECT ") + kMessageColumns +
+      " FROM messages WHERE sha256 = ? OR (? <> '' AND message_id = ?) ORDER BY id LIMIT 1");
+  s.Bind(1, sha256).Bind(2, message_id).Bind(3, message_id);
+  if (!s.Step()) return std::nullopt;
+  return ReadMessage(s);
+}
+
+std::int64_t Store::RecordMessage(const NewMessage& m) {
+  auto s = db_.Prepare(
+      "INSERT INTO messages (mailbox, uidvalidity, uid, sha256, message_id, size, received_at, "
+      "status) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, 'spooled')");
+  s.Bind(1, m.mailbox)
+      .Bind(2, m.uidvalidity)
+      .Bind(3, m.uid)
+      .Bind(4, m.sha256)
+      .Bind(5, m.message_id);
+  s.Bind(6, m.size).Bind(7, UtcNow());
+  s.Run();
+  return db_.LastInsertId();
+}
+
+std::vector<MessageRecord> Store::MessagesToProcess() {
+  auto s = db_.Prepare(std::string("SELECT ") + kMessageColumns +
+                       " FROM messages WHERE status = 'spooled' ORDER BY id");
+  std::vector<MessageRecord> out;
+  while (s.Step()) out.push_back(ReadMessage(s));
+  return out;
+}
+
+void Store::MarkMessageProcessed(std::int64_t id, const std::string& kind,
+                                 const std::optional<std::string>& request_id,
+                                 const std::string& note) {
+  auto s = db_.Prepare(
+      "UPDATE messages SET status = 'processed', kind = ?, request_id = ?, note = ? WHERE id = ?");
+  s.Bind(1, kind).Bind(2, request_id).Bind(3, note).Bind(4, id);
+  s.Run();
+}
+
+void Store::MarkMessageMoved(std::int64_t id, const std::string& folder) {
+  auto s = db_.Prepare("UPDATE messages SET folder = ? WHERE id = ?");
+  s.Bind(1, folder).Bind(2, id);
+  s.Run();
+}
+
+std::optional<std::string> Store::FindRequestByMessageIds(const std::vector<std::string>& ids) {
+  // Newest reference first: a reply's In-Reply-To names the message it answers.
+  for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
+    if (it->empty()) continue;
+    auto s = db_.Prepare(
+        "SELECT request_id FROM outbox WHERE message_id = ?1 AND request_id IS NOT NULL "
+        "UNION ALL SELECT request_id FROM messages WHERE message_id = ?1 AND request_id IS NOT "
+        "NULL "
+        "UNION ALL SELECT id FROM requests WHERE thread_message_id = ?1 LIMIT 1");
+    s.Bind(1, *it);
+    if (s.Step()) return s.Text(0);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> Store::ThreadMessageIds(const std::string& request_id) {
+  // The message that opened the request, then every message received or sent in its thread.
+  auto s = db_.Prepare(
+      "SELECT thread_message_id, created_at AS at, 0 AS o, 0 AS id FROM requests WHERE id = ?1 "
+      "AND thread_message_id <> '' "
+      "UNION ALL SELECT message_id, received_at, 1, id FROM messages WHERE request_id = ?1 AND "
+      "message_id <> '' "
+      "UNION ALL SELECT message_id, created_at, 2, id FROM outbox WHERE request_id = ?1 "
+      "ORDER BY at, o, id");
+  s.Bind(1, request_id);
+  std::vector<std::string> ids;
+  while (s.Step()) {
+    std::string id = s.Text(0);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  return ids;
+}
+
+// --- requests ---------------------------------------------------------------------------------
+
+RequestRecord Store::CreateRequest(const NewRequest& r, const std::string& actor) {
+  int year = CurrentYear();
+  auto next = db_.Prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM requests WHERE year = ?");
+  next.Bind(1, year);
+  next.Step();
+  int seq = static_cast<int>(next.Int(0));
+  std::string id = FormatRequestId(year, seq);
+  std::string now = UtcNow();
+  auto s = db_.Prepare(
+      "INSERT INTO requests (id, year, seq, state, requestor, requestor_name, subject, "
+      "incident_number, "
+      "incident_type, purpose_text, purpose_code, notes, thread_message_id, created_at, "
+      "updated_at) "
+      "VALUES (?, ?, ?, 'RECEIVED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s.Bind(1, id)
+      .Bind(2, year)
+      .Bind(3, seq)
+      .Bind(4, r.requestor)
+      .Bind(5, r.requestor_name)
+      .Bind(6, r.subject);
+  s.Bind(7, r.incident_number)
+      .Bind(8, r.incident_type)
+      .Bind(9, r.purpose_text)
+      .Bind(10, r.purpose_code);
+  s.Bind(11, r.notes).Bind(12, r.thread_message_id).Bind(13, now).Bind(14, now);
+  s.Run();
+  AddEvent(id, actor, "request received", "from " + r.requestor, "", "RECEIVED");
+  return GetRequest(id);
+}
+
+std::optional<RequestRecord> Store::FindRequest(const std::string& id) {
+  auto s = db_.Prepare(std::string("SELECT ") + kRequestColumns + " FROM requests WHERE id = ?");
+  s.Bind(1, id);
+  if (!s.Step()) return std::nullopt;
+  return ReadRequest(s);
+}
+
+RequestRecord Store::GetRequest(const std::string& id) {
+  auto r = FindRequest(id);
+  if (!r) throw WorkflowError("no request " + id);
+  return *r;
+}
+
+std::vector<RequestRecord> Store::ListRequests(std::optional<RequestState> state) {
+  auto s =
+      db_.Prepare(std::string("SELECT ") + kRequestColumns +
+                  " FROM requests WHERE ?1 IS NULL OR state = ?1 ORDER BY year DESC, seq DESC");
+  if (state)
+    s.Bind(1, ToString(*state));
+  else
+    s.BindNull(1);
+  std::vector<RequestRecord> out;
+  while (s.Step()) out.push_back(ReadRequest(s));
+  return out;
+}
+
+void Store::UpdateRequestFields(const RequestRecord& r) {
+  auto s = db_.Prepare(
+      "UPDATE requests SET incident_number = ?, incident_type = ?, purpose_text = ?, purpose_code "
+      "= ?, "
+      "notes = ?, updated_at = ? WHERE id = ?");
+  s.Bind(1, r.incident_number)
+      .Bind(2, r.incident_type)
+      .Bind(3, r.purpose_text)
+      .Bind(4, r.purpose_code);
+  s.Bind(5, r.notes).Bind(6, UtcNow()).Bind(7, r.id);
+  s.Run();
+}
+
+void Store::Transition(const std::string& id, RequestState to, const std::string& actor,
+                       const std::string& detail) {
+  RequestRecord r = GetRequest(id);
+  if (!CanTransition(r.state, to))
+    throw WorkflowError("request " + id + " is " + std::string(ToString(r.state)) +
+                        " and cannot become " + std::string(ToString(to)));
+  auto s = db_.Prepare("UPDATE requests SET state = ?, updated_at = ? WHERE id = ? AND state = ?");
+  s.Bind(1, ToString(to)).Bind(2, UtcNow()).Bind(3, id).Bind(4, ToString(r.state));
+  s.Run();
+  if (db_.Changes() != 1) throw WorkflowError("request " + id + " changed state concurrently");
+  AddEvent(id, actor, "state changed", detail, std::string(ToString(r.state)),
+           std::string(ToString(to)));
+}
+
+// --- probes -----------------------------------------------------------------------------------
+
+std::int64_t Store::AddProbe(const std::string& request_id, std::optional<std::int64_t> message_row,
+                             const std::string& filename, const std::string& content_type,
+                             const std::string& sha256, std::int64_t size) {
+  auto s = db_.Prepare(
+      "INSERT INTO probes (request_id, message_row, filename, content_type, sha256, size) "
+      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (request_id, sha256) DO NOTHING");
+  s.Bind(1, request_id)
+      .Bind(2, message_row)
+      .Bind(3, filename)
+      .Bind(4, content_type)
+      .Bind(5, sha256)
+      .Bind(6, size);
+  s.Run();
+  auto q = db_.Prepare("SELECT id FROM probes WHERE request_id = ? AND sha256 = ?");
+  q.Bind(1, request_id).Bind(2, sha256);
+  q.Step();
+  return q.Int(0);
+}
+
+std::vector<ProbeRecord> Store::Probes(const std::string& request_id) {
+  auto s = db_.Prepare(
+      "SELECT id, request_id, filename, content_type, sha256, size FROM probes WHERE request_id = "
+      "? ORDER BY id");
+  s.Bind(1, request_id);
+  std::vector<ProbeRecord> out;
+  while (s.Step()) out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5)});
+  return out;
+}
+
+// --- decisions --------------------------------------------------------------------------------
+
+std::int64_t Store::RecordDecision(const std::string& request_id, const std::string& decision,
+                                   const std::string& analyst, const std::string& reason) {
+  auto s = db_.Prepare(
+      "INSERT INTO decisions (request_id, decision, analyst, reason, decided_at) VALUES (?, ?, ?, "
+      "?, ?)");
+  s.Bind(1, request_id).Bind(2, decision).Bind(3, analyst).Bind(4, reason).Bind(5, UtcNow());
+  s.Run();
+  return db_.LastInsertId();
+}
+
+std::vector<DecisionRecord> Store::Decisions(const std::string& request_id) {
+  auto s = db_.Prepare(std::string("SELECT ") + kDecisionColumns +
+                       " FROM decisions WHERE request_id = ? ORDER BY id");
+  s.Bind(1, request_id);
+  std::vector<DecisionRecord> out;
+  while (s.Step()) out.push_back(ReadDecision(s));
+  return out;
+}
+
+std::optional<DecisionRecord> Store::LatestDecision(const std::string& request_id) {
+  auto all = Decisions(request_id);
+  if (all.empty()) return std::nullopt;
+  return all.back();
+}
+
+// --- searches ---------------------------------------------------------------------------------
+
+std::int64_t Store::RecordSearch(const NewSearch& n) {
+  RequestRecord r = GetRequest(n.request_id);
+  int faces = static_cast<int>(n.faces.size());
+  int candidates = 0;
+  for (const auto& f : n.faces) candidates += static_cast<int>(f.candidates.size());
+  auto s = db_.Prepare(
+      "INSERT INTO searches (request_id, decision_id, searched_at, incident_number, incident_type, "
+      "yielded_results, analyst, model_id, threshold, gallery_faces, probes_searched, "
+      "faces_searched, "
+      "candidate_count, parent_search_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s.Bind(1, n.request_id).Bind(2, n.decision_id).Bind(3, UtcNow()).Bind(4, r.incident_number);
+  s.Bind(5, r.incident_type.value_or("")).Bind(6, candidates > 0 ? 1 : 0).Bind(7, n.analyst);
+  s.Bind(8, n.model_id).Bind(9, n.threshold).Bind(10, n.gallery_faces).Bind(11, n.probes_searched);
+  s.Bind(12, faces).Bind(13, candidates).Bind(14, n.parent_search_id);
+  s.Run();
+  std::int64_t search_id = db_.LastInsertId();
+  for (const auto& f : n.faces) {
+    auto fs = db_.Prepare(
+        "INSERT INTO search_faces (search_id, probe_id, face_index, x, y, width, height, "
+        "detector_score) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    fs.Bind(1, search_id).Bind(2, f.probe_id).Bind(3, f.face_index).Bind(4, f.x).Bind(5, f.y);
+    fs.Bind(6, f.width).Bind(7, f.height).Bind(8, f.detector_score);
+    fs.Run();
+    std::int64_t face_id = db_.LastInsertId();
+    for (const auto& c : f.candidates) {
+      auto cs = db_.Prepare(
+          "INSERT INTO candidates (face_id, rank, subject_id, image_ref, distance) VALUES (?, ?, "
+          "?, ?, ?)");
+      cs.Bind(1, face_id)
+          .Bind(2, c.rank)
+          .Bind(3, c.subject_id)
+          .Bind(4, c.image_ref)
+          .Bind(5, c.distance);
+      cs.Run();
+    }
+  }
+  return search_id;
+}
+
+std::vector<SearchRecord> Store::Searches(const std::string& request_id) {
+  auto s = db_.Prepare(std::string("SELECT ") + kSearchColumns +
+                       " FROM searches WHERE request_id = ? ORDER BY id");
+  s.Bind(1, request_id);
+  std::vector<SearchRecord> out;
+  while (s.Step()) out.push_back(ReadSearch(s));
+  return out;
+}
+
+std::vector<SearchRecord> Store::SearchLog() {
+  auto s = db_.Prepare(std::string("SELECT ") + kSearchColumns + " FROM searches ORDER BY id");
+  std::vector<SearchRecord> out;
+  while (s.Step()) out.push_back(ReadSearch(s));
+  return out;
+}
+
+std::vector<FaceResult> Store::SearchFaces(std::int64_t search_id) {
+  auto s = db_.Prepare(
+      "SELECT id, probe_id, face_index, x, y, width, height, detector_score FROM search_faces "
+      "WHERE search_id = ? ORDER BY probe_id, face_index");
+  s.Bind(1, search_id);
+  std::vector<FaceResult> out;
+  while (s.Step()) {
+    FaceResult f;
+    std::int64_t face_id = s.Int(0);
+    f.probe_id = s.Int(1);
+    f.face_index = static_cast<int>(s.Int(2));
+    f.x = static_cast<int>(s.Int(3));
+    f.y = static_cast<int>(s.Int(4));
+    f.width = static_cast<int>(s.Int(5));
+    f.height = static_cast<int>(s.Int(6));
+    f.detector_score = s.Double(7);
+    auto c = db_.Prepare(
+        "SELECT rank, subject_id, image_ref, distance FROM candidates WHERE face_id = ? ORDER BY "
+        "rank");
+    c.Bind(1, face_id);
+    while (c.Step())
+      f.candidates.push_back({static_cast<int>(c.Int(0)), c.Text(1), c.Text(2), c.Double(3)});
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+void Store::RecordOutcome(std::int64_t search_id, bool positive, const std::string& note) {
+  auto s = db_.Prepare(
+      "UPDATE searches SET positive_identification = ?, outcome_at = ?, outcome_note = ? WHERE id "
+      "= ?");
+  s.Bind(1, positive ? 1 : 0).Bind(2, UtcNow()).Bind(3, note).Bind(4, search_id);
+  s.Run();
+}
+
+// --- outbox -----------------------------------------------------------------------------------
+
+std::int64_t Store::QueueMail(const std::optional<std::string>& request_id, const std::string& kind,
+                              const std::string& message_id, const std::string& recipient,
+                              const std::string& raw) {
+  auto s = db_.Prepare(
+      "INSERT INTO outbox (request_id, kind, message_id, recipient, raw, created_at) VALUES (?, ?, "
+      "?, ?, ?, ?)");
+  s.Bind(1, request_id).Bind(2, kind).Bind(3, message_id).Bind(4, recipient);
+  s.BindBlob(5, raw.data(), raw.size()).Bind(6, UtcNow());
+  s.Run();
+  return db_.LastInsertId();
+}
+
+std::vector<OutboxRecord> Store::PendingMail() {
+  auto s = db_.Prepare(std::string("SELECT ") + kOutboxColumns +
+                       " FROM outbox WHERE sent_at IS NULL ORDER BY id");
+  std::vector<OutboxRecord> out;
+  while (s.Step()) out.push_back(ReadOutbox(s));
+  return out;
+}
+
+std::vector<OutboxRecord> Store::Mail(const std::string& request_id) {
+  auto s = db_.Prepare(std::string("SELECT ") + kOutboxColumns +
+                       " FROM outbox WHERE request_id = ? ORDER BY id");
+  s.Bind(1, request_id);
+  std::vector<OutboxRecord> out;
+  while (s.Step()) out.push_back(ReadOutbox(s));
+  return out;
+}
+
+void Store::MarkMailSent(std::int64_t id) {
+  auto s = db_.Prepare(
+      "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?");
+  s.Bind(1, UtcNow()).Bind(2, id);
+  s.Run();
+}
+
+void Store::MarkMailFailed(std::int64_t id, const std::string& error) {
+  auto s = db_.Prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?");
+  s.Bind(1, error).Bind(2, id);
+  s.Run();
+}
+
+// --- events -----------------------------------------------------------------------------------
+
+void Store::AddEvent(const std::optional<std::string>& request_id, const std::string& actor,
+                     const std::string& action, const std::string& detail,
+                     const std::string& from_state, const std::string& to_state) {
+  auto s = db_.Prepare(
+      "INSERT INTO events (at, request_id, actor, action, from_state, to_state, detail) VALUES (?, "
+      "?, ?, ?, ?, ?, ?)");
+  s.Bind(1, UtcNow())
+      .Bind(2, request_id)
+      .Bind(3, actor)
+      .Bind(4, action)
+      .Bind(5, from_state)
+      .Bind(6, to_state);
+  s.Bind(7, detail);
+  s.Run();
+}
+
+std::vector<EventRecord> Store::Events(const std::string& request_id) {
+  auto s = db_.Prepare(
+      "SELECT id, at, request_id, actor, action, from_state, to_state, detail FROM events "
+      "WHERE request_id = ? ORDER BY id");
+  s.Bind(1, request_id);
+  std::vector<EventRecord> out;
+  while (s.Step())
+    out.push_back(
+        {s.Int(0), s.Text(1), s.OptText(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7)});
+  return out;
+}
+
+}  // namespace rtcc::casework

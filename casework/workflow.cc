@@ -1,0 +1,200 @@
+#include "casework/workflow.h"
+
+#include "casework/request_id.h"
+
+namespace rtcc::casework {
+namespace {
+
+constexpr const char* kDaemon = "rtccd";
+
+RequestContents Contents(Store& store, const RequestRecord& r) {
+  RequestContents c;
+  c.probe_images = static_cast<int>(store.Probes(r.id).size());
+  c.incident_number = r.incident_number;
+  c.incident_type = r.incident_type;
+  c.purpose = r.purpose_text;
+  return c;
+}
+
+void AddImages(Store& store, const std::string& request_id, const IncomingMail& mail) {
+  for (const auto& img : mail.images)
+    store.AddProbe(request_id, mail.message_row, img.filename, img.content_type, img.sha256,
+                   img.size);
+}
+
+// Validates a RECEIVED or NEEDS_INFO request and moves it on (policy 4.5.3.1, 4.5.1).
+IntakeResult Validate(Store& store, RequestRecord r, IntakeResult result) {
+  if (r.purpose_text) {
+    auto purpose = ClassifyPurpose(*r.purpose_text);
+    r.purpose_code =
+        purpose ? std::optional<std::string>(std::string(Code(*purpose))) : std::nullopt;
+    store.UpdateRequestFields(r);
+  }
+  result.missing = MissingItems(Contents(store, r));
+  if (result.missing.empty()) {
+    store.Transition(r.id, RequestState::kPendingApproval, kDaemon, "request complete");
+    result.reply = Reply::kAcknowledgement;
+  } else {
+    if (r.state != RequestState::kNeedsInfo)
+      store.Transition(r.id, RequestState::kNeedsInfo, kDaemon,
+                       std::to_string(result.missing.size()) + " item(s) missing");
+    result.reply = Reply::kNeedsInfo;
+  }
+  return result;
+}
+
+IntakeResult FileNewRequest(Store& store, const IncomingMail& mail) {
+  NewRequest n;
+  n.requestor = mail.from_address;
+  n.requestor_name = mail.from_name;
+  n.subject = mail.subject;
+  n.incident_number = mail.incident_number;
+  n.incident_type = mail.incident_type;
+  n.purpose_text = mail.purpose;
+  n.notes = mail.notes;
+  n.thread_message_id = mail.message_id;
+  RequestRecord r = store.CreateRequest(n, kDaemon);
+  AddImages(store, r.id, mail);
+  return Validate(store, r, IntakeResult{"request", r.id, Reply::kNone, {}, "new request"});
+}
+
+IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail) {
+  IntakeResult result{"follow_up", r.id, Reply::kNone, {}, "follow-up"};
+  // Only the requestor may complete a request or report its outcome; anyone else's message in
+  // the thread is kept with the request and nothing more.
+  if (mail.from_address != r.requestor) {
+    store.AddEvent(r.id, mail.from_address, "message attached",
+                   "from someone other than the requestor");
+    result.note = "in the thread of " + r.id + " but not from its requestor";
+    return result;
+  }
+  // Policy 4.5.3.3: the outcome of a search, reported by e-mail.
+  if (mail.outcome &&
+      (r.state == RequestState::kAwaitingOutcome || r.state == RequestState::kResultsSent)) {
+    auto positive = ParseOutcome(*mail.outcome);
+    result.kind = "outcome";
+    if (!positive) {
+      result.reply = Reply::kOutcomeUnclear;
+      result.note = "outcome not understood: " + *mail.outcome;
+      store.AddEvent(r.id, mail.from_address, "outcome not understood", *mail.outcome);
+      return result;
+    }
+    RecordOutcome(store, r.id, *positive, *mail.outcome, mail.from_address);
+    result.reply = Reply::kOutcomeRecorded;
+    result.note = *positive ? "positive identification" : "no identification";
+    return result;
+  }
+  if (r.state == RequestState::kNeedsInfo) {
+    // A follow-up supplies what was missing (policy 4.5.3.1); what it states replaces what was.
+    if (mail.incident_number) r.incident_number = mail.incident_number;
+    if (mail.incident_type) r.incident_type = mail.incident_type;
+    if (mail.purpose) r.purpose_text = mail.purpose;
+    if (!mail.notes.empty()) r.notes = r.notes.empty() ? mail.notes : r.notes + "\n\n" + mail.notes;
+    store.UpdateRequestFields(r);
+    AddImages(store, r.id, mail);
+    store.AddEvent(r.id, mail.from_address, "follow-up received", "fields or probes supplied");
+    return Validate(store, r, result);
+  }
+  store.AddEvent(r.id, mail.from_address, "message attached",
+                 "state " + std::string(ToString(r.state)));
+  return result;
+}
+
+}  // namespace
+
+IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& senders) {
+  if (!IsAuthorizedSender(mail.from_address, senders.allowed_domains, senders.allowed_addresses)) {
+    store.AddEvent(std::nullopt, kDaemon, "unauthorized sender quarantined",
+                   "from '" + mail.from_address + "' subject '" + mail.subject + "'");
+    return {"unauthorized",
+            std::nullopt,
+            Reply::kNone,
+            {},
+            "sender not on the allow-list (policy 4.5)"};
+  }
+  // Which request does it belong to? The thread first, then the subject tag of the same requestor.
+  std::optional<std::string> request_id = store.FindRequestByMessageIds(mail.thread_ids);
+  if (!request_id) {
+    if (auto tag = FindRequestTag(mail.subject)) {
+      auto r = store.FindRequest(*tag);
+      if (r && r->requestor == mail.from_address) request_id = tag;
+    }
+  }
+  if (mail.automatic) {
+    store.AddEvent(request_id, kDaemon, "automatic message recorded", "from " + mail.from_address);
+    return {
+        "automatic", request_id, Reply::kNone, {}, "automatic message: never answered (RFC 3834)"};
+  }
+  if (request_id) return FollowUp(store, store.GetRequest(*request_id), mail);
+  return FileNewRequest(store, mail);
+}
+
+DecisionRecord Approve(Store& store, const std::string& request_id, const std::string& analyst,
+                       const std::string& reason) {
+  if (analyst.empty() || reason.empty())
+    throw WorkflowError("an approval needs the analyst's name and a reason");
+  RequestRecord r = store.GetRequest(request_id);
+  if (r.state != RequestState::kPendingApproval)
+    throw WorkflowError("request " + request_id + " is " + std::string(ToString(r.state)) +
+                        "; only a PENDING_APPROVAL request can be approved");
+  store.RecordDecision(request_id, "approved", analyst, reason);
+  store.Transition(request_id, RequestState::kSearching, analyst, "approved: " + reason);
+  return *store.LatestDecision(request_id);
+}
+
+DecisionRecord Deny(Store& store, const std::string& request_id, const std::string& analyst,
+                    const std::string& reason) {
+  if (analyst.empty() || reason.empty())
+    throw WorkflowError("a denial needs the analyst's name and a reason");
+  RequestRecord r = store.GetRequest(request_id);
+  if (r.state != RequestState::kPendingApproval)
+    throw WorkflowError("request " + request_id + " is " + std::string(ToString(r.state)) +
+                        "; only a PENDING_APPROVAL request can be denied");
+  store.RecordDecision(request_id, "denied", analyst, reason);
+  store.Transition(request_id, RequestState::kDenied, analyst, "denied: " + reason);
+  return *store.LatestDecision(request_id);
+}
+
+SearchAuthorization AuthorizeSearch(Store& store, const std::string& request_id) {
+  RequestRecord r = store.GetRequest(request_id);
+  auto decision = store.LatestDecision(request_id);
+  if (r.state != RequestState::kSearching || !decision || decision->decision != "approved")
+    throw WorkflowError("policy 4.5: request " + request_id + " has no approval in force (state " +
+                        std::string(ToString(r.state)) + "); no search");
+  return {r, *decision, store.Probes(request_id)};
+}
+
+std::int64_t RecordSearchResults(Store& store, const SearchAuthorization& auth, NewSearch search) {
+  search.request_id = auth.request.id;
+  search.decision_id = auth.approval.id;
+  search.analyst = auth.approval.analyst;
+  std::int64_t id = store.RecordSearch(search);
+  int candidates = 0;
+  for (const auto& f : search.faces) candidates += static_cast<int>(f.candidates.size());
+  store.Transition(auth.request.id, RequestState::kResultsSent, "rtccd",
+                   "search " + std::to_string(id) + ": " + std::to_string(search.faces.size()) +
+                       " face(s), " + std::to_string(candidates) + " candidate(s)");
+  return id;
+}
+
+void MarkReplySent(Store& store, const OutboxRecord& mail) {
+  store.MarkMailSent(mail.id);
+  if (!mail.request_id) return;
+  store.AddEvent(mail.request_id, "rtccd", "reply sent", mail.kind + " to " + mail.recipient);
+  if (mail.kind == "results" &&
+      store.GetRequest(*mail.request_id).state == RequestState::kResultsSent)
+    store.Transition(*mail.request_id, RequestState::kAwaitingOutcome, "rtccd",
+                     "results delivered to SMTP");
+}
+
+void RecordOutcome(Store& store, const std::string& request_id, bool positive,
+                   const std::string& note, const std::string& actor) {
+  auto searches = store.Searches(request_id);
+  if (searches.empty())
+    throw WorkflowError("request " + request_id + " has no search to record an outcome for");
+  store.RecordOutcome(searches.back().id, positive, note);
+  store.Transition(request_id, RequestState::kClosed, actor,
+                   positive ? "outcome: positive identification" : "outcome: no identification");
+}
+
+}  // namespace rtcc::casework

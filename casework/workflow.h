@@ -1,0 +1,91 @@
+// The workflow of DESIGN.md on top of the store: what happens when mail arrives, when an analyst
+// decides, when a search finishes and when an outcome is reported. Every function here must be
+// called inside a transaction the caller opened with Store::Begin(), so that the step, its event
+// rows and the reply the caller queues commit together or not at all.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "casework/policy.h"
+#include "casework/store.h"
+
+namespace rtcc::casework {
+
+// An incoming message, reduced to what the workflow needs. Images are already in the spool.
+struct IncomingImage {
+  std::string filename;
+  std::string content_type;
+  std::string sha256;
+  std::int64_t size = 0;
+};
+
+struct IncomingMail {
+  std::int64_t message_row = 0;  // messages.id
+  std::string from_address;
+  std::string from_name;
+  std::string subject;
+  std::string message_id;
+  std::vector<std::string> thread_ids;  // References then In-Reply-To: the ids it answers
+  bool automatic = false;               // auto-reply, bounce, list: recorded, never answered
+  std::optional<std::string> incident_number;
+  std::optional<std::string> incident_type;
+  std::optional<std::string> purpose;
+  std::optional<std::string> outcome;
+  std::string notes;
+  std::vector<IncomingImage> images;
+};
+
+struct SenderPolicy {
+  std::vector<std::string> allowed_domains;  // policy 4.5: authorized personnel only
+  std::vector<std::string> allowed_addresses;
+};
+
+// What the caller must send in reply (rendered from templates/, queued in the same transaction).
+enum class Reply { kNone, kAcknowledgement, kNeedsInfo, kOutcomeRecorded, kOutcomeUnclear };
+
+struct IntakeResult {
+  std::string
+      kind;  // messages.kind: "request", "follow_up", "outcome", "unauthorized", "automatic"
+  std::optional<std::string> request_id;
+  Reply reply = Reply::kNone;
+  std::vector<std::string> missing;  // for kNeedsInfo: one sentence per missing item
+  std::string note;                  // for the log
+};
+
+// Files a new request, completes a NEEDS_INFO request with a follow-up, records an outcome, or
+// records and ignores mail that must not be answered (unauthorized senders, automatic mail).
+IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& senders);
+
+// Analyst decisions (policy 4.5): the request must be PENDING_APPROVAL; analyst and reason are
+// required. Approval moves it to SEARCHING, denial to DENIED.
+DecisionRecord Approve(Store& store, const std::string& request_id, const std::string& analyst,
+                       const std::string& reason);
+DecisionRecord Deny(Store& store, const std::string& request_id, const std::string& analyst,
+                    const std::string& reason);
+
+// The recorded approval that allows searching `request_id` now. The face search is only ever run
+// with one of these in hand (policy 4.5: no search without approval).
+struct SearchAuthorization {
+  RequestRecord request;
+  DecisionRecord approval;
+  std::vector<ProbeRecord> probes;
+};
+
+// Throws WorkflowError unless the request is SEARCHING and its latest decision is an approval.
+SearchAuthorization AuthorizeSearch(Store& store, const std::string& request_id);
+
+// Stores a finished search (the search log row of policy 4.5.3.3, every face and candidate) and
+// moves the request to RESULTS_SENT. The caller queues the results reply in the same transaction.
+std::int64_t RecordSearchResults(Store& store, const SearchAuthorization& auth, NewSearch search);
+
+// A reply left the building: a results reply moves its request to AWAITING_OUTCOME.
+void MarkReplySent(Store& store, const OutboxRecord& mail);
+
+// Policy 4.5.3.3: the requestor reported whether the search led to a positive identification.
+// Updates the latest search row and closes the request.
+void RecordOutcome(Store& store, const std::string& request_id, bool positive_identification,
+                   const std::string& note, const std::string& actor);
+
+}  // namespace rtcc::casework

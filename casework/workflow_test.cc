@@ -1,0 +1,247 @@
+#include "casework/workflow.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace rtcc::casework {
+namespace {
+
+class WorkflowTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("rtcc-wf-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+    store_ = std::make_unique<Store>(path_ / "rtcc.sqlite");
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(path_);
+  }
+
+  IncomingMail Mail(std::string message_id) {
+    IncomingMail m;
+    m.message_row = Record(message_id);
+    m.from_address = "det@pd.test";
+    m.from_name = "Det. Smith";
+    m.subject = "FR request";
+    m.message_id = message_id;
+    return m;
+  }
+  std::int64_t Record(const std::string& message_id) {
+    static int uid = 0;
+    return store_->RecordMessage({"INBOX", 1, ++uid, "sha-" + message_id, message_id, 10});
+  }
+  IntakeResult Run(const IncomingMail& m) {
+    auto txn = store_->Begin();
+    auto r = Intake(*store_, m, senders_);
+    txn.Commit();
+    return r;
+  }
+  IncomingMail CompleteRequest(std::string message_id = "m1@pd.test") {
+    IncomingMail m = Mail(message_id);
+    m.incident_number = "2026-1";
+    m.incident_type = "Robbery";
+    m.purpose = "identify a suspect";
+    m.images = {{"probe.jpg", "image/jpeg", "abc", 100}};
+    return m;
+  }
+  std::string ApprovedRequest() {
+    auto r = Run(CompleteRequest());
+    auto txn = store_->Begin();
+    Approve(*store_, *r.request_id, "analyst", "suspect in armed robbery, probe is clear");
+    txn.Commit();
+    return *r.request_id;
+  }
+
+  std::filesystem::path path_;
+  std::unique_ptr<Store> store_;
+  SenderPolicy senders_{{"pd.test"}, {}};
+};
+
+TEST_F(WorkflowTest, CompleteRequestWaitsForApprovalAndIsAcknowledged) {
+  auto r = Run(CompleteRequest());
+  EXPECT_EQ(r.kind, "request");
+  EXPECT_EQ(r.reply, Reply::kAcknowledgement);
+  ASSERT_TRUE(r.request_id);
+  auto req = store_->GetRequest(*r.request_id);
+  EXPECT_EQ(req.state, RequestState::kPendingApproval);
+  EXPECT_EQ(req.purpose_code, "a");
+  EXPECT_EQ(store_->Probes(req.id).size(), 1u);
+  auto events = store_->Events(req.id);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[1].to_state, "PENDING_APPROVAL");
+}
+
+TEST_F(WorkflowTest, IncompleteRequestNeedsInfoUntilAFollowUpCompletesIt) {
+  IncomingMail first = Mail("m1@pd.test");
+  first.incident_type = "Robbery";
+  auto r = Run(first);
+  EXPECT_EQ(r.reply, Reply::kNeedsInfo);
+  ASSERT_EQ(r.missing.size(), 2u);  // no probe, no purpose
+  EXPECT_NE(r.missing[0].find("probe"), std::string::npos);
+  EXPECT_NE(r.missing[1].find("purpose"), std::string::npos);
+  EXPECT_EQ(store_->GetRequest(*r.request_id).state, RequestState::kNeedsInfo);
+
+  // Still incomplete: the request stays, and the reply says what is still missing.
+  IncomingMail second = Mail("m2@pd.test");
+  second.thread_ids = {"m1@pd.test"};
+  second.purpose = "witness";
+  auto r2 = Run(second);
+  EXPECT_EQ(r2.request_id, r.request_id);
+  EXPECT_EQ(r2.reply, Reply::kNeedsInfo);
+  ASSERT_EQ(r2.missing.size(), 1u);
+
+  IncomingMail third = Mail("m3@pd.test");
+  third.subject = "Re: FR request [" + *r.request_id + "]";  // no References: the tag finds it
+  third.images = {{"p.jpg", "image/jpeg", "def", 10}};
+  auto r3 = Run(third);
+  EXPECT_EQ(r3.request_id, r.request_id);
+  EXPECT_EQ(r3.reply, Reply::kAcknowledgement);
+  auto req = store_->GetRequest(*r.request_id);
+  EXPECT_EQ(req.state, RequestState::kPendingApproval);
+  EXPECT_EQ(req.purpose_text, "witness");
+}
+
+TEST_F(WorkflowTest, UnauthorizedAndAutomaticMailIsNeverAnswered) {
+  IncomingMail m = CompleteRequest();
+  m.from_address = "stranger@elsewhere.test";
+  auto r = Run(m);
+  EXPECT_EQ(r.kind, "unauthorized");
+  EXPECT_EQ(r.reply, Reply::kNone);
+  EXPECT_FALSE(r.request_id.has_value());
+  EXPECT_TRUE(store_->ListRequests().empty());
+
+  IncomingMail ooo = Mail("ooo@pd.test");
+  ooo.automatic = true;
+  auto r2 = Run(ooo);
+  EXPECT_EQ(r2.kind, "automatic");
+  EXPECT_EQ(r2.reply, Reply::kNone);
+  EXPECT_TRUE(store_->ListRequests().empty());
+}
+
+TEST_F(WorkflowTest, DecisionsNeedAPendingRequestAnAnalystAndAReason) {
+  auto r = Run(CompleteRequest());
+  auto txn = store_->Begin();
+  EXPECT_THROW(Approve(*store_, *r.request_id, "analyst", ""), WorkflowError);
+  EXPECT_THROW(Approve(*store_, *r.request_id, "", "reason"), WorkflowError);
+  EXPECT_THROW(Approve(*store_, "RTCC-2026-999999", "analyst", "reason"), WorkflowError);
+  auto d = Deny(*store_, *r.request_id, "analyst", "probe shows no face");
+  EXPECT_EQ(d.decision, "denied");
+  EXPECT_EQ(store_->GetRequest(*r.request_id).state, RequestState::kDenied);
+  EXPECT_THROW(Approve(*store_, *r.request_id, "analyst", "changed my mind"), WorkflowError);
+}
+
+TEST_F(WorkflowTest, NoSearchWithoutApproval) {
+  auto r = Run(CompleteRequest());
+  auto txn = store_->Begin();
+  EXPECT_THROW(AuthorizeSearch(*store_, *r.request_id), WorkflowError);
+  // Even bypassing the workflow, the database refuses a search row without an approval (4.5).
+  auto denial = Deny(*store_, *r.request_id, "analyst", "no");
+  NewSearch s;
+  s.request_id = *r.request_id;
+  s.decision_id = denial.id;
+  s.analyst = "analyst";
+  s.model_id = "m";
+  EXPECT_THROW(store_->RecordSearch(s), SqliteError);
+}
+
+TEST_F(WorkflowTest, SearchResultsOutcomeAndTheSearchLog) {
+  std::string id = ApprovedRequest();
+  auto txn = store_->Begin();
+  SearchAuthorization auth = AuthorizeSearch(*store_, id);
+  EXPECT_EQ(auth.approval.analyst, "analyst");
+  ASSERT_EQ(auth.probes.size(), 1u);
+  NewSearch s;
+  s.model_id = "dlib_face_recognition_resnet_model_v1";
+  s.threshold = 0.6;
+  s.gallery_faces = 55;
+  s.probes_searched = 1;
+  FaceResult face;
+  face.probe_id = auth.probes[0].id;
+  face.face_index = 1;
+  face.candidates = {{1, "John_Salley", "a.jpg", 0.31}, {2, "John_Simm", "b.jpg", 0.58}};
+  s.faces = {face};
+  std::int64_t search_id = RecordSearchResults(*store_, auth, s);
+  store_->QueueMail(id, "results", "r1@rtcc.test", "det@pd.test", "raw");
+  txn.Commit();
+
+  EXPECT_EQ(store_->GetRequest(id).state, RequestState::kResultsSent);
+  auto log = store_->SearchLog();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].id, search_id);
+  EXPECT_EQ(log[0].incident_number, "2026-1");
+  EXPECT_EQ(log[0].incident_type, "Robbery");
+  EXPECT_TRUE(log[0].yielded_results);
+  EXPECT_FALSE(log[0].positive_identification.has_value()) << "unknown until the outcome arrives";
+  EXPECT_EQ(log[0].candidate_count, 2);
+  auto faces = store_->SearchFaces(search_id);
+  ASSERT_EQ(faces.size(), 1u);
+  ASSERT_EQ(faces[0].candidates.size(), 2u);
+  EXPECT_EQ(faces[0].candidates[1].subject_id, "John_Simm");
+
+  auto mail = store_->PendingMail();
+  ASSERT_EQ(mail.size(), 1u);
+  {
+    auto t = store_->Begin();
+    MarkReplySent(*store_, mail[0]);
+    t.Commit();
+  }
+  EXPECT_EQ(store_->GetRequest(id).state, RequestState::kAwaitingOutcome);
+  EXPECT_TRUE(store_->PendingMail().empty());
+
+  // The requestor replies in the thread with the outcome (policy 4.5.3.3).
+  IncomingMail reply = Mail("reply@pd.test");
+  reply.thread_ids = {"m1@pd.test", "r1@rtcc.test"};
+  reply.outcome = "positive identification";
+  auto r = Run(reply);
+  EXPECT_EQ(r.kind, "outcome");
+  EXPECT_EQ(r.reply, Reply::kOutcomeRecorded);
+  EXPECT_EQ(store_->GetRequest(id).state, RequestState::kClosed);
+  EXPECT_EQ(store_->SearchLog()[0].positive_identification, true);
+}
+
+TEST_F(WorkflowTest, OutcomeFromSomeoneElseIsNotRecorded) {
+  std::string id = ApprovedRequest();
+  {
+    auto txn = store_->Begin();
+    RecordSearchResults(*store_, AuthorizeSearch(*store_, id), NewSearch{});
+    txn.Commit();
+  }
+  IncomingMail reply = Mail("x@pd.test");
+  reply.from_address = "colleague@pd.test";
+  reply.thread_ids = {"m1@pd.test"};
+  reply.outcome = "positive identification";
+  auto r = Run(reply);
+  EXPECT_EQ(r.request_id, id);
+  EXPECT_EQ(r.reply, Reply::kNone);
+  EXPECT_EQ(store_->GetRequest(id).state, RequestState::kResultsSent);
+  EXPECT_FALSE(store_->SearchLog()[0].positive_identification.has_value());
+}
+
+TEST_F(WorkflowTest, EventsAreAppendOnlyAndTheDatabaseIsPrivate) {
+  Run(CompleteRequest());
+  EXPECT_THROW(store_->db().Exec("UPDATE events SET actor = 'someone else'"), SqliteError);
+  EXPECT_THROW(store_->db().Exec("DELETE FROM events"), SqliteError);
+  struct stat st {};
+  ASSERT_EQ(::stat((path_ / "rtcc.sqlite").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0077, 0u);
+}
+
+TEST_F(WorkflowTest, IllegalTransitionsAreRefusedWithTheStates) {
+  auto r = Run(CompleteRequest());
+  auto txn = store_->Begin();
+  try {
+    store_->Transition(*r.request_id, RequestState::kClosed, "x", "");
+    FAIL() << "PENDING_APPROVAL -> CLOSED must be refused";
+  } catch (const WorkflowError& e) {
+    EXPECT_NE(std::string(e.what()).find("PENDING_APPROVAL"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("CLOSED"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace rtcc::casework

@@ -1,0 +1,183 @@
+#include "config/config.h"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+
+namespace rtcc::config {
+namespace {
+
+class Reader {
+ public:
+  Reader(const toml::table& root, std::filesystem::path file)
+      : root_(root), file_(std::move(file)) {}
+
+  [[noreturn]] void Fail(const std::string& key, const std::string& what) const {
+    throw ConfigError(file_.string() + ": " + key + ": " + what);
+  }
+
+  std::string String(const std::string& key, const std::string& fallback,
+                     bool required = false) const {
+    auto node = root_.at_path(key);
+    if (!node) {
+      if (required) Fail(key, "required");
+      return fallback;
+    }
+    if (!node.is_string()) Fail(key, "must be a string");
+    return *node.value<std::string>();
+  }
+
+  std::filesystem::path Path(const std::string& key, const std::string& fallback,
+                             bool required = false) const {
+    std::string value = String(key, fallback, required);
+    if (value.empty()) return {};
+    std::filesystem::path p(value);
+    return p.is_absolute() ? p : file_.parent_path() / p;
+  }
+
+  long Int(const std::string& key, long fallback, long min, long max) const {
+    auto node = root_.at_path(key);
+    if (!node) return fallback;
+    if (!node.is_integer()) Fail(key, "must be an integer");
+    long v = static_cast<long>(*node.value<int64_t>());
+    if (v < min || v > max)
+      Fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return v;
+  }
+
+  double Double(const std::string& key, double fallback, double min, double max) const {
+    auto node = root_.at_path(key);
+    if (!node) return fallback;
+    if (!node.is_floating_point() && !node.is_integer()) Fail(key, "must be a number");
+    double v = *node.value<double>();
+    if (v < min || v > max)
+      Fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return v;
+  }
+
+  bool Bool(const std::string& key, bool fallback) const {
+    auto node = root_.at_path(key);
+    if (!node) return fallback;
+    if (!node.is_boolean()) Fail(key, "must be true or false");
+    return *node.value<bool>();
+  }
+
+  std::vector<std::string> Strings(const std::string& key) const {
+    auto node = root_.at_path(key);
+    std::vector<std::string> out;
+    if (!node) return out;
+    const toml::array* arr = node.as_array();
+    if (!arr) Fail(key, "must be an array of strings");
+    for (const auto& item : *arr) {
+      if (!item.is_string()) Fail(key, "must be an array of strings");
+      out.push_back(*item.value<std::string>());
+    }
+    return out;
+  }
+
+  bool Has(const std::string& key) const { return static_cast<bool>(root_.at_path(key)); }
+
+ private:
+  const toml::table& root_;
+  std::filesystem::path file_;
+};
+
+std::string ReadSecretFile(const Reader& r, const std::string& key,
+                           const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) r.Fail(key, "cannot read " + path.string());
+  std::string secret((std::istreambuf_iterator<char>(in)), {});
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.empty()) r.Fail(key, path.string() + " is empty");
+  return secret;
+}
+
+mail::ServerConfig Server(const Reader& r, const std::string& section, const char* env_name) {
+  if (r.Has(section + ".password"))
+    r.Fail(section + ".password",
+           std::string(
+               "secrets do not belong in the config file: use password_file or the environment "
+               "variable ") +
+               env_name);
+  mail::ServerConfig s;
+  s.url = r.String(section + ".url", "", true);
+  s.user = r.String(section + ".user", "", true);
+  s.ca_file = r.Path(section + ".ca_file", "").string();
+  s.allow_plaintext = r.Bool(section + ".allow_plaintext", false);
+  s.timeout_seconds = r.Int(section + ".timeout_seconds", 60, 1, 3600);
+  if (const char* env = std::getenv(env_name); env && *env) {
+    s.password = env;
+  } else {
+    auto file = r.Path(section + ".password_file", "");
+    if (file.empty())
+      r.Fail(section + ".password_file",
+             std::string("no password: set password_file or ") + env_name);
+    s.password = ReadSecretFile(r, section + ".password_file", file);
+  }
+  try {
+    mail::ValidateServerConfig(s, section);
+  } catch (const std::invalid_argument& e) {
+    r.Fail(section, e.what());
+  }
+  return s;
+}
+
+}  // namespace
+
+std::filesystem::path ConfigPath(const std::string& explicit_path) {
+  if (!explicit_path.empty()) return explicit_path;
+  if (const char* env = std::getenv("RTCC_CONFIG"); env && *env) return env;
+  return "/etc/rtcc/rtcc.toml";
+}
+
+Config LoadConfig(const std::filesystem::path& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path.string());
+  } catch (const toml::parse_error& e) {
+    std::string where = e.source().begin ? " line " + std::to_string(e.source().begin.line) : "";
+    throw ConfigError(path.string() + where + ": " + std::string(e.description()));
+  }
+  Reader r(root, std::filesystem::absolute(path));
+  Config c;
+  c.path = std::filesystem::absolute(path);
+  c.data_dir = r.Path("rtcc.data_dir", "", true);
+  c.templates_dir = r.Path("rtcc.templates_dir", "/usr/share/rtcc/templates");
+  c.poll_interval_seconds = static_cast<int>(r.Int("rtcc.poll_interval_seconds", 30, 1, 86400));
+
+  c.imap.server = Server(r, "imap", "RTCC_IMAP_PASSWORD");
+  c.imap.inbox = r.String("imap.inbox", c.imap.inbox);
+  c.imap.processed_folder = r.String("imap.processed_folder", c.imap.processed_folder);
+  c.imap.quarantine_folder = r.String("imap.quarantine_folder", c.imap.quarantine_folder);
+
+  c.smtp.server = Server(r, "smtp", "RTCC_SMTP_PASSWORD");
+  c.smtp.from = r.String("smtp.from", "", true);
+  if (c.smtp.from.find('@') == std::string::npos) r.Fail("smtp.from", "must be an e-mail address");
+  c.smtp.from_name = r.String("smtp.from_name", c.smtp.from_name);
+  c.smtp.signature = r.String("smtp.signature", c.smtp.signature);
+
+  c.allowed_sender_domains = r.Strings("senders.allowed_domains");
+  c.allowed_sender_addresses = r.Strings("senders.allowed_addresses");
+  if (c.allowed_sender_domains.empty() && c.allowed_sender_addresses.empty())
+    r.Fail("senders",
+           "allowed_domains or allowed_addresses must name who may file requests (policy 4.5)");
+  c.analysts = r.Strings("roster.analysts");
+  c.supervisors = r.Strings("roster.supervisors");
+
+  c.engine.model_dir = r.Path("matcher.model_dir", "");
+  if (c.engine.model_dir.empty()) c.engine.model_dir = matcher::DefaultModelDir();
+  std::string detector = r.String("matcher.detector", "hog");
+  if (detector == "yunet")
+    c.engine.detector = matcher::Detector::kYuNet;
+  else if (detector != "hog")
+    r.Fail("matcher.detector", "must be \"hog\" or \"yunet\"");
+  c.engine.yunet_model = r.Path("matcher.yunet_model", "");
+  if (c.engine.detector == matcher::Detector::kYuNet && c.engine.yunet_model.empty())
+    r.Fail("matcher.yunet_model", "required when detector = \"yunet\"");
+  c.match_threshold = r.Double("matcher.threshold", 0.6, 0.0, 2.0);
+  return c;
+}
+
+}  // namespace rtcc::config

@@ -1,0 +1,101 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+namespace rtcc::config {
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("rtcc-config-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "imap.pw") << "imap-secret\n";
+    std::ofstream(dir_ / "smtp.pw") << "smtp-secret";
+    unsetenv("RTCC_IMAP_PASSWORD");
+    unsetenv("RTCC_SMTP_PASSWORD");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path Write(const std::string& extra, const std::string& imap_extra = "") {
+    auto p = dir_ / "rtcc.toml";
+    std::ofstream(p) << "[rtcc]\ndata_dir = \"data\"\npoll_interval_seconds = 5\n"
+                     << "[imap]\nurl = \"imaps://mail.example.org:993\"\nuser = \"rtcc@pd.test\"\n"
+                     << "password_file = \"imap.pw\"\n"
+                     << imap_extra
+                     << "[smtp]\nurl = \"smtps://mail.example.org:465\"\nuser = \"rtcc@pd.test\"\n"
+                     << "password_file = \"smtp.pw\"\nfrom = \"rtcc@pd.test\"\n"
+                     << "[senders]\nallowed_domains = [\"pd.test\"]\n"
+                     << "[roster]\nanalysts = [\"analyst\"]\n"
+                     << extra;
+    return p;
+  }
+
+  std::string ErrorOf(const std::filesystem::path& p) {
+    try {
+      LoadConfig(p);
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "";
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(ConfigTest, ReadsAFileWithSecretsFromFiles) {
+  Config c = LoadConfig(Write("[matcher]\nthreshold = 0.55\n"));
+  EXPECT_EQ(c.data_dir, dir_ / "data");
+  EXPECT_EQ(c.poll_interval_seconds, 5);
+  EXPECT_EQ(c.imap.server.password, "imap-secret");
+  EXPECT_EQ(c.smtp.server.password, "smtp-secret");
+  EXPECT_FALSE(c.imap.server.allow_plaintext);
+  EXPECT_EQ(c.allowed_sender_domains, std::vector<std::string>{"pd.test"});
+  EXPECT_DOUBLE_EQ(c.match_threshold, 0.55);
+  EXPECT_EQ(c.engine.detector, matcher::Detector::kHog);
+}
+
+TEST_F(ConfigTest, EnvironmentPasswordWins) {
+  setenv("RTCC_IMAP_PASSWORD", "from-env", 1);
+  EXPECT_EQ(LoadConfig(Write("")).imap.server.password, "from-env");
+  unsetenv("RTCC_IMAP_PASSWORD");
+}
+
+TEST_F(ConfigTest, PasswordInTheFileIsRefused) {
+  EXPECT_NE(ErrorOf(Write("", "password = \"hunter2\"\n"))
+                .find("secrets do not belong in the config file"),
+            std::string::npos);
+}
+
+TEST_F(ConfigTest, PlaintextToARemoteServerIsRefused) {
+  std::string e = ErrorOf(Write("", "allow_plaintext = true\n"));
+  EXPECT_NE(e.find("only permitted for a loopback server"), std::string::npos) << e;
+}
+
+TEST_F(ConfigTest, ClearErrorsForBadValues) {
+  EXPECT_NE(ErrorOf(Write("[matcher]\ndetector = \"magic\"\n")).find("matcher.detector"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(Write("[matcher]\nthreshold = \"close\"\n")).find("must be a number"),
+            std::string::npos);
+  auto p = dir_ / "broken.toml";
+  std::ofstream(p) << "[rtcc\n";
+  EXPECT_NE(ErrorOf(p).find("broken.toml line 1"), std::string::npos) << ErrorOf(p);
+}
+
+TEST_F(ConfigTest, TheShippedExampleIsValid) {
+  setenv("RTCC_IMAP_PASSWORD", "x", 1);
+  setenv("RTCC_SMTP_PASSWORD", "y", 1);
+  Config c = LoadConfig(std::string(RTCC_SOURCE_DIR) + "/systemd/rtcc.toml.example");
+  EXPECT_EQ(c.data_dir, "/var/lib/rtcc");
+  EXPECT_EQ(c.allowed_sender_domains, std::vector<std::string>{"miami-police.org"});
+  EXPECT_FALSE(c.imap.server.allow_plaintext);
+  unsetenv("RTCC_IMAP_PASSWORD");
+  unsetenv("RTCC_SMTP_PASSWORD");
+}
+
+}  // namespace
+}  // namespace rtcc::config

@@ -1,0 +1,105 @@
+#include "daemon/intake_job.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "mail/mime_message.h"
+
+namespace rtcc::daemon {
+namespace {
+
+// The processing half of intake, without a mail server: messages are put in the spool and the
+// store as Poll() would, then processed.
+class IntakeJobTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("rtcc-intake-" + std::to_string(::getpid()) +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    store_ = std::make_unique<casework::Store>(dir_ / "db.sqlite");
+    spool_ = std::make_unique<casework::Spool>(dir_ / "spool");
+    templates_ = std::make_unique<templates::TemplateSet>(RTCC_TEMPLATES_DIR, RequiredTemplates());
+    replies_ =
+        std::make_unique<ReplyComposer>(*templates_, MailIdentity{"rtcc@pd.test", "RTCC", "RTCC"});
+    job_ = std::make_unique<IntakeJob>(*store_, *spool_, *replies_, config::MailboxSettings{},
+                                       casework::SenderPolicy{{"pd.test"}, {}}, "rtcc@pd.test");
+  }
+  void TearDown() override {
+    job_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Deliver(const std::string& raw) {
+    static int uid = 0;
+    std::string sha = spool_->Put("messages", raw);
+    store_->RecordMessage({"INBOX", 7, ++uid, sha, mail::ParseMimeMessage(raw).message_id,
+                           static_cast<std::int64_t>(raw.size())});
+  }
+
+  static std::string Request(const std::string& from, const std::string& extra_headers,
+                             const std::string& body, int images) {
+    std::string raw = "From: Det Smith <" + from +
+                      ">\r\nTo: rtcc@pd.test\r\nSubject: FR request\r\n" + "Message-ID: <req-" +
+                      std::to_string(images) + from + ">\r\n" + extra_headers +
+                      "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+                      "--b\r\nContent-Type: text/plain\r\n\r\n" +
+                      body + "\r\n";
+    for (int i = 0; i < images; ++i)  // the same bytes each time: one probe
+      raw +=
+          "--b\r\nContent-Type: image/jpeg; name=p.jpg\r\nContent-Transfer-Encoding: "
+          "base64\r\n\r\n/9j/4AAQSkZJRgABAQ==\r\n";
+    return raw + "--b--\r\n";
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<casework::Store> store_;
+  std::unique_ptr<casework::Spool> spool_;
+  std::unique_ptr<templates::TemplateSet> templates_;
+  std::unique_ptr<ReplyComposer> replies_;
+  std::unique_ptr<IntakeJob> job_;
+};
+
+TEST_F(IntakeJobTest, CompleteRequestIsFiledOnceAndAcknowledged) {
+  Deliver(Request("det@pd.test", "", "Incident Type: Robbery\nPurpose: suspect", 2));
+  EXPECT_EQ(job_->ProcessSpooled(), 1);
+  EXPECT_EQ(job_->ProcessSpooled(), 0) << "a processed message is never processed again";
+  auto requests = store_->ListRequests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].state, casework::RequestState::kPendingApproval);
+  EXPECT_EQ(store_->Probes(requests[0].id).size(), 1u)
+      << "the same image attached twice is one probe";
+  auto mail = store_->PendingMail();
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_EQ(mail[0].kind, "acknowledgement");
+  auto ack = mail::ParseMimeMessage(mail[0].raw);
+  EXPECT_NE(ack.subject.find("[" + requests[0].id + "]"), std::string::npos);
+  EXPECT_EQ(ack.in_reply_to, "req-2det@pd.test");
+}
+
+TEST_F(IntakeJobTest, MissingPiecesAreListedInTheReply) {
+  Deliver(Request("det@pd.test", "", "Please run this.", 0));
+  job_->ProcessSpooled();
+  auto mail = store_->PendingMail();
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_EQ(mail[0].kind, "needs_info");
+  std::string body = mail::ParseMimeMessage(mail[0].raw).text_body;
+  EXPECT_NE(body.find("a probe photograph"), std::string::npos) << body;
+  EXPECT_NE(body.find("the incident type"), std::string::npos);
+  EXPECT_NE(body.find("the purpose of the search"), std::string::npos);
+  EXPECT_EQ(store_->ListRequests()[0].state, casework::RequestState::kNeedsInfo);
+}
+
+TEST_F(IntakeJobTest, StrangersAndRobotsGetNoReply) {
+  Deliver(Request("someone@elsewhere.test", "", "Incident Type: Robbery\nPurpose: suspect", 1));
+  Deliver(Request("det@pd.test", "Auto-Submitted: auto-replied\r\n", "I am out of the office", 0));
+  Deliver(Request("mailer-daemon@pd.test", "", "Delivery failed", 0));
+  EXPECT_EQ(job_->ProcessSpooled(), 3);
+  EXPECT_TRUE(store_->PendingMail().empty());
+  EXPECT_TRUE(store_->ListRequests().empty());
+  EXPECT_TRUE(store_->MessagesToProcess().empty());
+}
+
+}  // namespace
+}  // namespace rtcc::daemon

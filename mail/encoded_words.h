@@ -1,0 +1,17 @@
+// RFC 2047 encoded words in header fields ("=?ISO-8859-1?Q?Jos=E9?="), which mimetic leaves as
+// written: decoding incoming headers and encoding outgoing ones.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace rtcc::mail {
+
+// Decodes every encoded word in `value` to UTF-8 (whitespace between two adjacent encoded words
+// is dropped, as RFC 2047 section 6.2 requires). Malformed words are left as written.
+std::string DecodeEncodedWords(std::string_view value);
+
+// Returns `utf8` unchanged when it is printable ASCII, else one or more "=?UTF-8?B?...?=" words.
+std::string EncodeHeaderValue(std::string_view utf8);
+
+}  // namespace rtcc::mail

@@ -1,0 +1,122 @@
+#include "mail/imap_client.h"
+
+#include <algorithm>
+#include <regex>
+#include <sstream>
+
+namespace rtcc::mail {
+namespace {
+
+std::size_t AppendToString(char* data, std::size_t size, std::size_t nmemb, void* user) {
+  static_cast<std::string*>(user)->append(data, size * nmemb);
+  return size * nmemb;
+}
+
+std::uint32_t Number(const std::string& text, const std::regex& re) {
+  std::smatch m;
+  return std::regex_search(text, m, re) ? static_cast<std::uint32_t>(std::stoul(m[1].str())) : 0;
+}
+
+std::string BaseUrl(const std::string& url) {
+  // scheme://authority, without any path.
+  auto start = url.find("://");
+  auto slash = url.find('/', start == std::string::npos ? 0 : start + 3);
+  return slash == std::string::npos ? url : url.substr(0, slash);
+}
+
+}  // namespace
+
+std::string QuoteMailbox(const std::string& name) {
+  if (name.find_first_of(" \"\\(){%*]") == std::string::npos && !name.empty()) return name;
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+ImapClient::ImapClient(const ServerConfig& config)
+    : curl_((ValidateServerConfig(config, "imap"), config)) {}
+
+std::string ImapClient::MailboxUrl(const std::string& mailbox) const {
+  std::string url = BaseUrl(curl_.config().url) + "/";
+  if (!mailbox.empty()) {
+    char* escaped =
+        curl_easy_escape(curl_.get(), mailbox.c_str(), static_cast<int>(mailbox.size()));
+    url += escaped;
+    curl_free(escaped);
+  }
+  return url;
+}
+
+std::string ImapClient::Command(const std::string& mailbox, const std::string& command,
+                                const std::string& operation) {
+  curl_.ResetTransfer();
+  std::string response;
+  curl_easy_setopt(curl_.get(), CURLOPT_URL, MailboxUrl(mailbox).c_str());
+  curl_easy_setopt(curl_.get(), CURLOPT_CUSTOMREQUEST, command.c_str());
+  curl_easy_setopt(curl_.get(), CURLOPT_WRITEFUNCTION, AppendToString);
+  curl_easy_setopt(curl_.get(), CURLOPT_WRITEDATA, &response);
+  curl_.Perform(operation);
+  return response;
+}
+
+MailboxStatus ImapClient::Examine(const std::string& mailbox) {
+  static const std::regex kValidity(R"(\[UIDVALIDITY (\d+)\])");
+  static const std::regex kNext(R"(\[UIDNEXT (\d+)\])");
+  static const std::regex kExists(R"(\* (\d+) EXISTS)");
+  std::string r = Command("", "EXAMINE " + QuoteMailbox(mailbox), "EXAMINE " + mailbox);
+  MailboxStatus s;
+  s.uidvalidity = Number(r, kValidity);
+  s.uidnext = Number(r, kNext);
+  s.exists = Number(r, kExists);
+  if (s.uidvalidity == 0)
+    throw MailError("EXAMINE " + mailbox + ": the server sent no UIDVALIDITY",
+                    CURLE_WEIRD_SERVER_REPLY);
+  return s;
+}
+
+std::vector<std::uint32_t> ImapClient::SearchUids(const std::string& mailbox,
+                                                  const std::string& criteria) {
+  std::string r = Command(mailbox, "UID SEARCH " + criteria, "UID SEARCH in " + mailbox);
+  std::vector<std::uint32_t> uids;
+  std::istringstream lines(r);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("* SEARCH", 0) != 0) continue;
+    std::istringstream words(line.substr(8));
+    std::uint32_t uid;
+    while (words >> uid) uids.push_back(uid);
+  }
+  std::sort(uids.begin(), uids.end());
+  uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
+  return uids;
+}
+
+std::string ImapClient::FetchMessage(const std::string& mailbox, std::uint32_t uidvalidity,
+                                     std::uint32_t uid) {
+  curl_.ResetTransfer();
+  std::string message;
+  std::string url = MailboxUrl(mailbox) + ";UIDVALIDITY=" + std::to_string(uidvalidity) +
+                    "/;UID=" + std::to_string(uid);
+  curl_easy_setopt(curl_.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl_.get(), CURLOPT_WRITEFUNCTION, AppendToString);
+  curl_easy_setopt(curl_.get(), CURLOPT_WRITEDATA, &message);
+  curl_.Perform("FETCH UID " + std::to_string(uid) + " from " + mailbox);
+  return message;
+}
+
+void ImapClient::MoveMessage(const std::string& mailbox, std::uint32_t uid,
+                             const std::string& destination) {
+  Command(mailbox, "UID MOVE " + std::to_string(uid) + " " + QuoteMailbox(destination),
+          "UID MOVE " + std::to_string(uid) + " to " + destination);
+}
+
+void ImapClient::EnsureMailbox(const std::string& mailbox) {
+  std::string r = Command("", "LIST \"\" " + QuoteMailbox(mailbox), "LIST " + mailbox);
+  if (r.find("* LIST") != std::string::npos) return;
+  Command("", "CREATE " + QuoteMailbox(mailbox), "CREATE " + mailbox);
+}
+
+}  // namespace rtcc::mail

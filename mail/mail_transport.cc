@@ -1,0 +1,86 @@
+#include "mail/mail_transport.h"
+
+#include <mutex>
+
+namespace rtcc::mail {
+namespace {
+
+std::string Scheme(const std::string& url) {
+  auto pos = url.find("://");
+  return pos == std::string::npos ? std::string() : url.substr(0, pos);
+}
+
+std::string Host(const std::string& url) {
+  auto start = url.find("://");
+  if (start == std::string::npos) return {};
+  start += 3;
+  auto end = url.find_first_of("/?", start);
+  std::string authority =
+      url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
+  if (!authority.empty() && authority.front() == '[')
+    return authority.substr(1, authority.find(']') - 1);
+  return authority.substr(0, authority.find(':'));
+}
+
+void GlobalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+void ValidateServerConfig(const ServerConfig& config, const std::string& what) {
+  std::string scheme = Scheme(config.url);
+  if (scheme != "imap" && scheme != "imaps" && scheme != "smtp" && scheme != "smtps")
+    throw std::invalid_argument(
+        what + ": url must start with imap://, imaps://, smtp:// or smtps://, got '" + config.url +
+        "'");
+  if (config.allow_plaintext) {
+    std::string host = Host(config.url);
+    if (host != "127.0.0.1" && host != "::1" && host != "localhost")
+      throw std::invalid_argument(
+          what + ": allow_plaintext is only permitted for a loopback server, not '" + host + "'");
+  }
+}
+
+CurlHandle::CurlHandle(const ServerConfig& config) : config_(config) {
+  GlobalInit();
+  curl_ = curl_easy_init();
+  if (!curl_) throw MailError("curl_easy_init failed", CURLE_FAILED_INIT);
+  ApplyConnectionOptions();
+}
+
+CurlHandle::~CurlHandle() { curl_easy_cleanup(curl_); }
+
+void CurlHandle::ApplyConnectionOptions() {
+  curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error_);
+  curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT, 20L);
+  curl_easy_setopt(curl_, CURLOPT_TIMEOUT, config_.timeout_seconds);
+  curl_easy_setopt(curl_, CURLOPT_USERNAME, config_.user.c_str());
+  curl_easy_setopt(curl_, CURLOPT_PASSWORD, config_.password.c_str());
+  // TLS: verified by default; STARTTLS is mandatory on imap:// and smtp:// unless plaintext is
+  // explicitly allowed (and ValidateServerConfig limits that to loopback).
+  curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(curl_, CURLOPT_USE_SSL,
+                   config_.allow_plaintext ? CURLUSESSL_TRY : CURLUSESSL_ALL);
+  if (!config_.ca_file.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, config_.ca_file.c_str());
+}
+
+void CurlHandle::ResetTransfer() {
+  curl_easy_reset(curl_);  // keeps live connections, DNS cache and session IDs
+  ApplyConnectionOptions();
+}
+
+void CurlHandle::Perform(const std::string& operation) {
+  error_[0] = '\0';
+  CURLcode rc = curl_easy_perform(curl_);
+  if (rc != CURLE_OK) {
+    std::string detail = error_[0] ? error_ : curl_easy_strerror(rc);
+    throw MailError(operation + " on " + Host(config_.url) + " failed: " + detail, rc);
+  }
+}
+
+}  // namespace rtcc::mail

@@ -1,0 +1,37 @@
+#include "mail/mail_transport.h"
+
+#include <gtest/gtest.h>
+
+#include "mail/imap_client.h"
+
+namespace rtcc::mail {
+namespace {
+
+TEST(MailTransport, PlaintextOnlyToLoopback) {
+  ServerConfig c;
+  c.url = "imap://mail.example.org:143";
+  c.allow_plaintext = true;
+  EXPECT_THROW(ValidateServerConfig(c, "imap"), std::invalid_argument);
+  c.url = "imap://127.0.0.1:10143";
+  EXPECT_NO_THROW(ValidateServerConfig(c, "imap"));
+  c.url = "smtp://localhost:10025/ehlo";
+  EXPECT_NO_THROW(ValidateServerConfig(c, "smtp"));
+  c.url = "imap://user@evil.example:143";
+  EXPECT_THROW(ValidateServerConfig(c, "imap"), std::invalid_argument);
+}
+
+TEST(MailTransport, UnknownSchemeIsRefused) {
+  ServerConfig c;
+  c.url = "http://127.0.0.1/";
+  EXPECT_THROW(ValidateServerConfig(c, "imap"), std::invalid_argument);
+  EXPECT_THROW(ImapClient{c}, std::invalid_argument);
+}
+
+TEST(MailTransport, MailboxNamesAreQuotedWhenNeeded) {
+  EXPECT_EQ(QuoteMailbox("rtcc-processed"), "rtcc-processed");
+  EXPECT_EQ(QuoteMailbox("RTCC Done"), "\"RTCC Done\"");
+  EXPECT_EQ(QuoteMailbox("a\"b"), "\"a\\\"b\"");
+}
+
+}  // namespace
+}  // namespace rtcc::mail
