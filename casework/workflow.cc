@@ -100,6 +100,20 @@ IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail) {
   return result;
 }
 
+// Policy 4.5: an analyst's decision on a PENDING_APPROVAL request, with who and why.
+DecisionRecord Decide(Store& store, const std::string& request_id, const std::string& analyst,
+                      const std::string& reason, const std::string& decision, RequestState to) {
+  if (analyst.empty() || reason.empty())
+    throw WorkflowError("a decision needs the analyst's name and a reason");
+  RequestRecord r = store.GetRequest(request_id);
+  if (r.state != RequestState::kPendingApproval)
+    throw WorkflowError("request " + request_id + " is " + std::string(ToString(r.state)) +
+                        "; only a PENDING_APPROVAL request can be " + decision);
+  store.RecordDecision(request_id, decision, analyst, reason);
+  store.Transition(request_id, to, analyst, decision + ": " + reason);
+  return *store.LatestDecision(request_id);
+}
+
 }  // namespace
 
 IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& senders) {
@@ -131,28 +145,12 @@ IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& 
 
 DecisionRecord Approve(Store& store, const std::string& request_id, const std::string& analyst,
                        const std::string& reason) {
-  if (analyst.empty() || reason.empty())
-    throw WorkflowError("an approval needs the analyst's name and a reason");
-  RequestRecord r = store.GetRequest(request_id);
-  if (r.state != RequestState::kPendingApproval)
-    throw WorkflowError("request " + request_id + " is " + std::string(ToString(r.state)) +
-                        "; only a PENDING_APPROVAL request can be approved");
-  store.RecordDecision(request_id, "approved", analyst, reason);
-  store.Transition(request_id, RequestState::kSearching, analyst, "approved: " + reason);
-  return *store.LatestDecision(request_id);
+  return Decide(store, request_id, analyst, reason, "approved", RequestState::kSearching);
 }
 
 DecisionRecord Deny(Store& store, const std::string& request_id, const std::string& analyst,
                     const std::string& reason) {
-  if (analyst.empty() || reason.empty())
-    throw WorkflowError("a denial needs the analyst's name and a reason");
-  RequestRecord r = store.GetRequest(request_id);
-  if (r.state != RequestState::kPendingApproval)
-    throw WorkflowError("request " + request_id + " is " + std::string(ToString(r.state)) +
-                        "; only a PENDING_APPROVAL request can be denied");
-  store.RecordDecision(request_id, "denied", analyst, reason);
-  store.Transition(request_id, RequestState::kDenied, analyst, "denied: " + reason);
-  return *store.LatestDecision(request_id);
+  return Decide(store, request_id, analyst, reason, "denied", RequestState::kDenied);
 }
 
 SearchAuthorization AuthorizeSearch(Store& store, const std::string& request_id) {

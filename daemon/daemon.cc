@@ -34,6 +34,7 @@ struct Daemon::Parts {
                {c.allowed_sender_domains, c.allowed_sender_addresses}, c.smtp.from),
         search(store, spool, *engine, *gallery, replies, c.match_threshold) {
     replies.SelfCheck();
+    gallery->CheckModel(engine->model_id());
   }
 
   static void MakePrivateDir(const std::filesystem::path& dir) {

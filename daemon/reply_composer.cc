@@ -159,10 +159,12 @@ templates::RenderedText ReplyComposer::RenderResults(const RequestRecord& r,
       if (f.probe_id != p.id) continue;
       mstch::array cands;
       for (const auto& c : f.candidates) {
-        cands.push_back(mstch::map{{"rank", std::to_string(c.rank)},
-                                   {"subject_id", c.subject_id},
-                                   {"distance", Fixed(c.distance, 3)},
-                                   {"image_ref", c.image_ref}});
+        cands.push_back(
+            mstch::map{{"rank", std::to_string(c.rank)},
+                       {"subject_id", c.subject_id},
+                       {"distance", Fixed(c.distance, 3)},
+                       // the file name only: server paths stay on the server
+                       {"image_ref", std::filesystem::path(c.image_ref).filename().string()}});
         ++total;
       }
       face_list.push_back(mstch::map{{"face_index", std::to_string(f.face_index)},

@@ -16,8 +16,14 @@ SearchJob::SearchJob(casework::Store& store, casework::Spool& spool, matcher::Fa
       threshold_(threshold) {}
 
 int SearchJob::RunPending() {
+  auto pending = store_.ListRequests(casework::RequestState::kSearching);
+  if (pending.empty()) return 0;
+  if (gallery_.Refresh())  // enrolments made by rtccctl while rtccd runs
+    spdlog::info("gallery re-read: {} face(s) of {} subject(s)", gallery_.face_count(),
+                 gallery_.subject_count());
+  gallery_.CheckModel(engine_.model_id());
   int done = 0;
-  for (const auto& r : store_.ListRequests(casework::RequestState::kSearching)) {
+  for (const auto& r : pending) {
     try {
       Run(r.id);
       ++done;

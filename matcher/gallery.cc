@@ -375,8 +375,22 @@ class SqliteGallery final : public Gallery {
     tx.Commit();
   }
 
+  bool Refresh() override {
+    if (DataVersion() == loaded_version_) return false;
+    Load();
+    return true;
+  }
+
+  // SQLite's counter of commits made by other connections to this file.
+  std::int64_t DataVersion() const {
+    Statement version(db_.get(), "PRAGMA data_version");
+    version.Step();
+    return version.Int(0);
+  }
+
   // Reads every embedding into one contiguous array (row i at embeddings_[i * kEmbeddingDim]).
   void Load() {
+    const std::int64_t version = DataVersion();
     std::vector<float> embeddings;
     std::vector<std::string> image_refs;
     std::vector<std::uint32_t> subject_of_row;
@@ -424,6 +438,7 @@ class SqliteGallery final : public Gallery {
     subject_of_row_ = std::move(subject_of_row);
     subjects_ = std::move(subjects);
     model_id_ = std::move(model);
+    loaded_version_ = version;
   }
 
   std::filesystem::path path_;
@@ -433,6 +448,7 @@ class SqliteGallery final : public Gallery {
   std::vector<std::string> image_refs_;
   std::vector<std::uint32_t> subject_of_row_;  // index into subjects_
   std::vector<std::string> subjects_;
+  std::int64_t loaded_version_ = -1;
 };
 
 }  // namespace

@@ -57,6 +57,10 @@ class Gallery {
   // Safe to call from several threads at once (not while EnrollDirectory runs).
   virtual std::vector<Candidate> Search(const Embedding& probe, float threshold) const = 0;
 
+  // Re-reads the embeddings if another process (e.g. rtccctl gallery enroll) changed the gallery
+  // since they were read; returns true when it did. Cheap when nothing changed.
+  virtual bool Refresh() = 0;
+
   // The model every enrolled embedding was computed with; "" while the gallery is empty.
   virtual std::string model_id() const = 0;
 

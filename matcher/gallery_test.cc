@@ -250,6 +250,23 @@ TEST(Gallery, PersistsAcrossReopening) {
   EXPECT_NEAR(found[0].distance, 0.1f, 1e-6);
 }
 
+TEST(Gallery, RefreshSeesWhatAnotherConnectionEnrolled) {
+  TempDir tmp;
+  WriteFile(tmp.path() / "enrol/alice/1.jpg", "faces 0.10");
+  const auto daemon_view = Gallery::Open(tmp.path() / "gallery.db");
+  EXPECT_FALSE(daemon_view->Refresh()) << "nothing changed yet";
+  {
+    const auto cli_view = Gallery::Open(tmp.path() / "gallery.db");
+    FakeEngine engine;
+    cli_view->EnrollDirectory(engine, tmp.path() / "enrol");
+  }
+  EXPECT_EQ(daemon_view->face_count(), 0u) << "not re-read until Refresh";
+  EXPECT_TRUE(daemon_view->Refresh());
+  EXPECT_EQ(daemon_view->face_count(), 1u);
+  EXPECT_EQ(daemon_view->Search(At(0.1f), 0.5f).size(), 1u);
+  EXPECT_FALSE(daemon_view->Refresh());
+}
+
 TEST(Gallery, RefusesToMixModels) {
   TempDir tmp;
   WriteFile(tmp.path() / "enrol/alice/1.jpg", "faces 0.10");
