@@ -47,47 +47,61 @@ int IntakeJob::Poll(mail::ImapClient& imap) {
   if (status.exists == 0) return 0;
   int taken = 0;
   for (std::uint32_t uid : imap.SearchUids(inbox, "ALL")) {
-    auto known = store_.FindMessage(inbox, status.uidvalidity, uid);
-    std::string folder;
-    std::int64_t row;
-    if (known) {
-      // Recorded before a crash or a failed move: finish the job, never redo it.
-      row = known->id;
-      folder = known->status == "processed" ? FolderFor(known->kind) : Process(*known);
-    } else {
-      std::string raw = imap.FetchMessage(inbox, status.uidvalidity, uid);
-      std::string sha = spool_.Put("messages", raw);  // durable before the row that names it
-      std::string message_id = mail::ParseMimeMessage(raw).message_id;
-      auto earlier = store_.FindMessageByContent(sha, message_id);
-      auto txn = store_.Begin();
-      row = store_.RecordMessage(
-          {inbox, status.uidvalidity, uid, sha, message_id, static_cast<std::int64_t>(raw.size())});
-      if (earlier) {
-        // The same message seen before under another UID (redelivery, UIDVALIDITY change).
-        store_.MarkMessageProcessed(row, "duplicate", earlier->request_id,
-                                    "same message as #" + std::to_string(earlier->id));
-        txn.Commit();
-        spdlog::info("message uid {} is a duplicate of message #{}; not processed again", uid,
-                     earlier->id);
-        folder = mailbox_.processed_folder;
-      } else {
-        txn.Commit();
-        auto recorded = store_.FindMessage(inbox, status.uidvalidity, uid);
-        folder = Process(*recorded);
-      }
-      ++taken;
+    try {
+      if (TakeMessage(imap, status.uidvalidity, uid)) ++taken;
+    } catch (const mail::MailError&) {
+      throw;  // the server: stop this poll, the next one resumes
+    } catch (const std::exception& e) {
+      // This message only: it stays in the inbox (and, once recorded, in the spool) and is
+      // retried on the next poll; the messages behind it go on.
+      spdlog::error("message uid {} not handled, will retry: {}", uid, e.what());
     }
-    imap.MoveMessage(inbox, uid, folder);
-    store_.MarkMessageMoved(row, folder);
   }
   return taken;
+}
+
+bool IntakeJob::TakeMessage(mail::ImapClient& imap, std::uint32_t uidvalidity, std::uint32_t uid) {
+  const std::string& inbox = mailbox_.inbox;
+  if (auto known = store_.FindMessage(inbox, uidvalidity, uid)) {
+    // Recorded before a crash or a failed move: finish the job, never redo it.
+    std::string folder = known->status == "processed" ? FolderFor(known->kind) : Process(*known);
+    imap.MoveMessage(inbox, uid, folder);
+    store_.MarkMessageMoved(known->id, folder);
+    return false;
+  }
+  std::string raw = imap.FetchMessage(inbox, uidvalidity, uid);
+  std::string sha = spool_.Put("messages", raw);  // durable before the row that names it
+  std::string message_id = mail::ParseMimeMessage(raw).message_id;
+  auto earlier = store_.FindMessageByContent(sha, message_id);
+  std::string folder = mailbox_.processed_folder;
+  auto txn = store_.Begin();
+  std::int64_t row = store_.RecordMessage(
+      {inbox, uidvalidity, uid, sha, message_id, static_cast<std::int64_t>(raw.size())});
+  if (earlier) {
+    // The same message seen before under another UID (redelivery, UIDVALIDITY change).
+    store_.MarkMessageProcessed(row, "duplicate", earlier->request_id,
+                                "same message as #" + std::to_string(earlier->id));
+    txn.Commit();
+    spdlog::info("message uid {} is a duplicate of message #{}; not processed again", uid,
+                 earlier->id);
+  } else {
+    txn.Commit();
+    folder = Process(*store_.FindMessage(inbox, uidvalidity, uid));
+  }
+  imap.MoveMessage(inbox, uid, folder);
+  store_.MarkMessageMoved(row, folder);
+  return true;
 }
 
 int IntakeJob::ProcessSpooled() {
   int n = 0;
   for (const auto& m : store_.MessagesToProcess()) {
-    Process(m);
-    ++n;
+    try {
+      Process(m);
+      ++n;
+    } catch (const std::exception& e) {
+      spdlog::error("message #{} not handled, will retry: {}", m.id, e.what());
+    }
   }
   return n;
 }

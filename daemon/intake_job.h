@@ -34,6 +34,8 @@ class IntakeJob {
   int ProcessSpooled();
 
  private:
+  // Records, processes and moves one message of the inbox; true when it was new.
+  bool TakeMessage(mail::ImapClient& imap, std::uint32_t uidvalidity, std::uint32_t uid);
   // Processes one recorded message in one transaction and returns the folder it belongs in.
   std::string Process(const casework::MessageRecord& message);
   std::string FolderFor(const std::string& kind) const;

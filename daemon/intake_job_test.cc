@@ -31,11 +31,12 @@ class IntakeJobTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void Deliver(const std::string& raw) {
+  std::string Deliver(const std::string& raw) {
     static int uid = 0;
     std::string sha = spool_->Put("messages", raw);
     store_->RecordMessage({"INBOX", 7, ++uid, sha, mail::ParseMimeMessage(raw).message_id,
                            static_cast<std::int64_t>(raw.size())});
+    return sha;
   }
 
   static std::string Request(const std::string& from, const std::string& extra_headers,
@@ -99,6 +100,19 @@ TEST_F(IntakeJobTest, StrangersAndRobotsGetNoReply) {
   EXPECT_TRUE(store_->PendingMail().empty());
   EXPECT_TRUE(store_->ListRequests().empty());
   EXPECT_TRUE(store_->MessagesToProcess().empty());
+}
+
+TEST_F(IntakeJobTest, AMessageThatFailsDoesNotBlockTheOthersAndIsKeptForRetry) {
+  std::string bad =
+      Deliver(Request("det@pd.test", "", "Incident Type: Robbery\nPurpose: suspect", 1));
+  Deliver(Request("det2@pd.test", "", "Incident Type: Theft\nPurpose: witness", 1));
+  std::filesystem::remove(spool_->PathOf("messages", bad));  // e.g. a damaged disk
+  EXPECT_EQ(job_->ProcessSpooled(), 1);
+  auto left = store_->MessagesToProcess();
+  ASSERT_EQ(left.size(), 1u) << "the failed message is kept, not dropped";
+  EXPECT_EQ(left[0].sha256, bad);
+  EXPECT_EQ(store_->ListRequests().size(), 1u);
+  EXPECT_EQ(store_->ListRequests()[0].requestor, "det2@pd.test");
 }
 
 }  // namespace
