@@ -25,6 +25,8 @@ struct MessageRecord {
   std::optional<std::string> request_id;
   std::string folder;  // where the message was moved on the server; empty while still in the inbox
   std::string note;
+  bool headers_only = false;  // over the size cap: only its header was taken (see the note)
+  std::int64_t size = 0;      // bytes on the server
 };
 
 struct NewMessage {
@@ -34,6 +36,7 @@ struct NewMessage {
   std::string sha256;
   std::string message_id;
   std::int64_t size = 0;
+  bool headers_only = false;
 };
 
 struct RequestRecord {
@@ -140,6 +143,8 @@ struct OutboxRecord {
   std::string recipient;
   std::string raw;
   std::string created_at;
+  std::string state;  // "queued", "sending" (handed to SMTP, outcome unknown), "sent"
+  std::optional<std::string> sending_at;  // when the last attempt handed it to SMTP
   std::optional<std::string> sent_at;
   int attempts = 0;
   std::string last_error;

@@ -146,6 +146,17 @@ BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 )sql",
+      // 2: exactly-once sending and oversize messages (issue 4).
+      R"sql(
+-- 'sending' is written (and committed) before a message is handed to SMTP: a row still 'sending'
+-- after a crash may have gone out, and is checked against the Sent folder before any resend.
+ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'queued'
+  CHECK (state IN ('queued','sending','sent'));
+UPDATE outbox SET state = 'sent' WHERE sent_at IS NOT NULL;
+ALTER TABLE outbox ADD COLUMN sending_at TEXT;  -- when the last attempt handed it to SMTP
+-- A message over the size cap is recorded from its header alone (the whole stays on the server).
+ALTER TABLE messages ADD COLUMN headers_only INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return kMigrations;
 }

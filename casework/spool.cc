@@ -56,6 +56,25 @@ std::filesystem::path Spool::PathOf(std::string_view kind, const std::string& sh
 }
 
 std::string Spool::Put(std::string_view kind, std::string_view data) {
+  std::string sha = Write(kind, data, /*durable=*/true);
+  return sha;
+}
+
+std::string Spool::PutDeferred(std::string_view kind, std::string_view data) {
+  return Write(kind, data, /*durable=*/false);
+}
+
+void Spool::Sync() {
+  int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) Fail("cannot open", root_);
+  if (::syncfs(fd) != 0) {
+    ::close(fd);
+    Fail("cannot sync the file system of", root_);
+  }
+  ::close(fd);
+}
+
+std::string Spool::Write(std::string_view kind, std::string_view data, bool durable) {
   std::string sha = Sha256Hex(data);
   auto path = PathOf(kind, sha);
   if (std::filesystem::exists(path)) return sha;
@@ -74,13 +93,13 @@ std::string Spool::Put(std::string_view kind, std::string_view data) {
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) {
+  if (durable && ::fsync(fd) != 0) {
     ::close(fd);
     Fail("cannot fsync", tmp);
   }
   ::close(fd);
   if (::rename(tmp.c_str(), path.c_str()) != 0) Fail("cannot rename into", path);
-  FsyncPath(dir, O_RDONLY | O_DIRECTORY);
+  if (durable) FsyncPath(dir, O_RDONLY | O_DIRECTORY);
   return sha;
 }
 

@@ -17,9 +17,18 @@ class Spool {
   // Uses (and creates, mode 0700) `root`.
   explicit Spool(std::filesystem::path root);
 
-  // Stores `data` under `kind` ("messages", "probes") and returns its SHA-256. Storing the same
-  // content twice is a no-op. Throws std::runtime_error when the data cannot be made durable.
+  // Stores `data` under `kind` ("messages", "probes") and returns its SHA-256, durably (fsync of
+  // the file and its directory) before returning. Storing the same content twice is a no-op.
+  // Throws std::runtime_error when the data cannot be made durable.
   std::string Put(std::string_view kind, std::string_view data);
+
+  // As Put, but durable only after the next Sync(): for a batch of files, one flush instead of
+  // two per file. Nothing may name such a file (e.g. in a database row) before Sync() returns.
+  std::string PutDeferred(std::string_view kind, std::string_view data);
+
+  // Makes every PutDeferred file, and its directory entry, durable (syncfs of the spool's file
+  // system). Throws std::runtime_error when it cannot.
+  void Sync();
 
   // Reads back what Put stored; throws std::runtime_error naming the file when it is missing or
   // does not match its name (a damaged spool must never be used silently).
@@ -28,6 +37,7 @@ class Spool {
   std::filesystem::path PathOf(std::string_view kind, const std::string& sha256) const;
 
  private:
+  std::string Write(std::string_view kind, std::string_view data, bool durable);
   std::filesystem::path root_;
 };
 

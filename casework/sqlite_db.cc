@@ -132,4 +132,20 @@ void Transaction::Commit() {
   done_ = true;
 }
 
+Savepoint::Savepoint(SqliteDb& db) : db_(db) { db_.Exec("SAVEPOINT item"); }
+
+Savepoint::~Savepoint() {
+  if (!done_) {
+    try {
+      db_.Exec("ROLLBACK TO item; RELEASE item");
+    } catch (...) {
+    }
+  }
+}
+
+void Savepoint::Release() {
+  db_.Exec("RELEASE item");
+  done_ = true;
+}
+
 }  // namespace rtcc::casework

@@ -97,4 +97,19 @@ class Transaction {
   bool done_ = false;
 };
 
+// SAVEPOINT on construction; rolls back to it (keeping the enclosing transaction) on destruction
+// unless Release() was called. Lets one item of a batch fail without undoing the others.
+class Savepoint {
+ public:
+  explicit Savepoint(SqliteDb& db);
+  ~Savepoint();
+  Savepoint(const Savepoint&) = delete;
+  Savepoint& operator=(const Savepoint&) = delete;
+  void Release();
+
+ private:
+  SqliteDb& db_;
+  bool done_ = false;
+};
+
 }  // namespace rtcc::casework

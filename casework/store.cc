@@ -33,7 +33,7 @@ RequestRecord ReadRequest(const Statement& s) {
 
 constexpr const char* kMessageColumns =
     "id, mailbox, uidvalidity, uid, sha256, message_id, received_at, status, kind, request_id, "
-    "folder, note";
+    "folder, note, headers_only, size";
 
 MessageRecord ReadMessage(const Statement& s) {
   MessageRecord m;
@@ -49,6 +49,8 @@ MessageRecord ReadMessage(const Statement& s) {
   m.request_id = s.OptText(9);
   m.folder = s.Text(10);
   m.note = s.Text(11);
+  m.headers_only = s.Int(12) != 0;
+  m.size = s.Int(13);
   return m;
 }
 
@@ -82,7 +84,8 @@ SearchRecord ReadSearch(const Statement& s) {
 }
 
 constexpr const char* kOutboxColumns =
-    "id, request_id, kind, message_id, recipient, raw, created_at, sent_at, attempts, last_error";
+    "id, request_id, kind, message_id, recipient, raw, created_at, sent_at, attempts, last_error, "
+    "state, sending_at";
 
 OutboxRecord ReadOutbox(const Statement& s) {
   OutboxRecord o;
@@ -96,6 +99,8 @@ OutboxRecord ReadOutbox(const Statement& s) {
   o.sent_at = s.OptText(7);
   o.attempts = static_cast<int>(s.Int(8));
   o.last_error = s.Text(9);
+  o.state = s.Text(10);
+  o.sending_at = s.OptText(11);
   return o;
 }
 
@@ -121,6 +126,13 @@ std::string UtcNow() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+std::int64_t ParseUtc(const std::string& timestamp) {
+  std::tm tm{};
+  const char* end = strptime(timestamp.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (!end || *end != '\0') return 0;
+  return static_cast<std::int64_t>(timegm(&tm));
 }
 
 Store::Store(const std::filesystem::path& path) : db_(path) { Migrate(); }
@@ -166,14 +178,13 @@ std::optional<MessageRecord> Store::FindMessageByContent(const std::string& sha2
 std::int64_t Store::RecordMessage(const NewMessage& m) {
   auto s = db_.Prepare(
       "INSERT INTO messages (mailbox, uidvalidity, uid, sha256, message_id, size, received_at, "
-      "status) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, 'spooled')");
+      "status, headers_only) VALUES (?, ?, ?, ?, ?, ?, ?, 'spooled', ?)");
   s.Bind(1, m.mailbox)
       .Bind(2, m.uidvalidity)
       .Bind(3, m.uid)
       .Bind(4, m.sha256)
       .Bind(5, m.message_id);
-  s.Bind(6, m.size).Bind(7, UtcNow());
+  s.Bind(6, m.size).Bind(7, UtcNow()).Bind(8, m.headers_only ? 1 : 0);
   s.Run();
   return db_.LastInsertId();
 }
@@ -486,7 +497,7 @@ std::int64_t Store::QueueMail(const std::optional<std::string>& request_id, cons
 
 std::vector<OutboxRecord> Store::PendingMail() {
   auto s = db_.Prepare(std::string("SELECT ") + kOutboxColumns +
-                       " FROM outbox WHERE sent_at IS NULL ORDER BY id");
+                       " FROM outbox WHERE state <> 'sent' ORDER BY id");
   std::vector<OutboxRecord> out;
   while (s.Step()) out.push_back(ReadOutbox(s));
   return out;
@@ -501,17 +512,31 @@ std::vector<OutboxRecord> Store::Mail(const std::string& request_id) {
   return out;
 }
 
-void Store::MarkMailSent(std::int64_t id) {
+void Store::MarkMailSending(std::int64_t id) {
   auto s = db_.Prepare(
-      "UPDATE outbox SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?");
+      "UPDATE outbox SET state = 'sending', sending_at = ?, attempts = attempts + 1 WHERE id = ?");
+  s.Bind(1, UtcNow()).Bind(2, id);
+  s.Run();
+}
+
+void Store::MarkMailSent(std::int64_t id) {
+  auto s =
+      db_.Prepare("UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '' WHERE id = ?");
   s.Bind(1, UtcNow()).Bind(2, id);
   s.Run();
 }
 
 void Store::MarkMailFailed(std::int64_t id, const std::string& error) {
-  auto s = db_.Prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?");
+  auto s = db_.Prepare("UPDATE outbox SET last_error = ? WHERE id = ?");
   s.Bind(1, error).Bind(2, id);
   s.Run();
+}
+
+int Store::CountMail(const std::string& request_id, const std::vector<std::string>& kinds) {
+  int n = 0;
+  for (const auto& m : Mail(request_id))
+    if (std::find(kinds.begin(), kinds.end(), m.kind) != kinds.end()) ++n;
+  return n;
 }
 
 // --- events -----------------------------------------------------------------------------------

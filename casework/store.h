@@ -23,6 +23,8 @@ class WorkflowError : public std::runtime_error {
 
 // "2026-11-25T14:30:05Z".
 std::string UtcNow();
+// Seconds since the epoch of a UtcNow() timestamp; 0 when it cannot be read.
+std::int64_t ParseUtc(const std::string& timestamp);
 
 class Store {
  public:
@@ -30,6 +32,7 @@ class Store {
   explicit Store(const std::filesystem::path& path);
 
   Transaction Begin() { return Transaction(db_); }
+  Savepoint Mark() { return Savepoint(db_); }
   SqliteDb& db() { return db_; }
 
   // --- messages -----------------------------------------------------------------------------
@@ -89,10 +92,16 @@ class Store {
   std::int64_t QueueMail(const std::optional<std::string>& request_id, const std::string& kind,
                          const std::string& message_id, const std::string& recipient,
                          const std::string& raw);
+  // Messages not yet sent, oldest first: "queued", and "sending" ones whose outcome is unknown.
   std::vector<OutboxRecord> PendingMail();
   std::vector<OutboxRecord> Mail(const std::string& request_id);
+  // Records that the message is about to be handed to SMTP (commit this before sending).
+  void MarkMailSending(std::int64_t id);
   void MarkMailSent(std::int64_t id);
+  // A failed attempt. The row stays "sending": the server may have taken it before failing.
   void MarkMailFailed(std::int64_t id, const std::string& error);
+  // How many replies of `kinds` were queued for `request_id`.
+  int CountMail(const std::string& request_id, const std::vector<std::string>& kinds);
 
   // --- events (what happened, by whom) ------------------------------------------------------
   void AddEvent(const std::optional<std::string>& request_id, const std::string& actor,

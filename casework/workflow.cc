@@ -73,6 +73,14 @@ IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail) {
       (r.state == RequestState::kAwaitingOutcome || r.state == RequestState::kResultsSent)) {
     auto positive = ParseOutcome(*mail.outcome);
     result.kind = "outcome";
+    if (mail.verified_request_id != r.id) {
+      // Found by subject tag or a guessable id only: do not let that change the log.
+      result.reply = Reply::kOutcomeNeedsThread;
+      result.note = "outcome without a reply token: not recorded";
+      store.AddEvent(r.id, mail.from_address, "outcome not recorded",
+                     "the message does not reply to rtcc's own mail: " + *mail.outcome);
+      return result;
+    }
     if (!positive) {
       result.reply = Reply::kOutcomeUnclear;
       result.note = "outcome not understood: " + *mail.outcome;
@@ -126,8 +134,22 @@ IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& 
             {},
             "sender not on the allow-list (policy 4.5)"};
   }
-  // Which request does it belong to? The thread first, then the subject tag of the same requestor.
-  std::optional<std::string> request_id = store.FindRequestByMessageIds(mail.thread_ids);
+  if (senders.require_authentication && !mail.sender_authenticated) {
+    store.AddEvent(std::nullopt, kDaemon, "unauthenticated sender quarantined",
+                   "from '" + mail.from_address + "' subject '" + mail.subject +
+                       "': " + mail.authentication_note);
+    return {"unauthorized",
+            std::nullopt,
+            Reply::kNone,
+            {},
+            "sender not vouched for by the receiving server (" + mail.authentication_note + ")"};
+  }
+  // Which request does it belong to? A reply token first, then the thread, then the subject tag
+  // of the same requestor.
+  std::optional<std::string> request_id;
+  if (mail.verified_request_id && store.FindRequest(*mail.verified_request_id))
+    request_id = mail.verified_request_id;
+  if (!request_id) request_id = store.FindRequestByMessageIds(mail.thread_ids);
   if (!request_id) {
     if (auto tag = FindRequestTag(mail.subject)) {
       auto r = store.FindRequest(*tag);
@@ -138,6 +160,11 @@ IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& 
     store.AddEvent(request_id, kDaemon, "automatic message recorded", "from " + mail.from_address);
     return {
         "automatic", request_id, Reply::kNone, {}, "automatic message: never answered (RFC 3834)"};
+  }
+  if (mail.oversize) {
+    store.AddEvent(request_id, kDaemon, "message over the size cap", "from " + mail.from_address);
+    return {
+        "oversize", request_id, Reply::kTooLarge, {}, "over the size cap: not read, sender told"};
   }
   if (request_id) return FollowUp(store, store.GetRequest(*request_id), mail);
   return FileNewRequest(store, mail);

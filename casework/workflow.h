@@ -28,7 +28,14 @@ struct IncomingMail {
   std::string subject;
   std::string message_id;
   std::vector<std::string> thread_ids;  // References then In-Reply-To: the ids it answers
-  bool automatic = false;               // auto-reply, bounce, list: recorded, never answered
+  // The request proven by a reply token (an HMAC in rtcc's own Message-ID) that this message
+  // references: it answers mail rtcc sent about that request.
+  std::optional<std::string> verified_request_id;
+  bool automatic = false;  // auto-reply, bounce, list: recorded, never answered
+  // The receiving server vouched for the sender (DKIM/DMARC pass per Authentication-Results).
+  bool sender_authenticated = false;
+  std::string authentication_note;  // what the server said, for the log
+  bool oversize = false;            // over the size cap: only the header was read
   std::optional<std::string> incident_number;
   std::optional<std::string> incident_type;
   std::optional<std::string> purpose;
@@ -40,14 +47,25 @@ struct IncomingMail {
 struct SenderPolicy {
   std::vector<std::string> allowed_domains;  // policy 4.5: authorized personnel only
   std::vector<std::string> allowed_addresses;
+  // When set, a sender on the allow-list must also be vouched for by the receiving server
+  // (IncomingMail::sender_authenticated), so that a forged From cannot file a request.
+  bool require_authentication = false;
 };
 
 // What the caller must send in reply (rendered from templates/, queued in the same transaction).
-enum class Reply { kNone, kAcknowledgement, kNeedsInfo, kOutcomeRecorded, kOutcomeUnclear };
+enum class Reply {
+  kNone,
+  kAcknowledgement,
+  kNeedsInfo,
+  kOutcomeRecorded,
+  kOutcomeUnclear,
+  kOutcomeNeedsThread,  // an outcome without a reply token: ask for a reply to rtcc's own mail
+  kTooLarge,            // the message is over the size cap
+};
 
 struct IntakeResult {
-  std::string
-      kind;  // messages.kind: "request", "follow_up", "outcome", "unauthorized", "automatic"
+  // messages.kind: "request", "follow_up", "outcome", "unauthorized", "automatic", "oversize"
+  std::string kind;
   std::optional<std::string> request_id;
   Reply reply = Reply::kNone;
   std::vector<std::string> missing;  // for kNeedsInfo: one sentence per missing item
@@ -56,6 +74,9 @@ struct IntakeResult {
 
 // Files a new request, completes a NEEDS_INFO request with a follow-up, records an outcome, or
 // records and ignores mail that must not be answered (unauthorized senders, automatic mail).
+// A message belongs to a request by its reply token first, then by the Message-IDs of the
+// thread, then by the subject tag when it comes from that request's requestor. An outcome is
+// only recorded from the requestor in reply to rtcc's own mail (a verified token).
 IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& senders);
 
 // Analyst decisions (policy 4.5): the request must be PENDING_APPROVAL; analyst and reason are

@@ -123,6 +123,39 @@ TEST_F(WorkflowTest, UnauthorizedAndAutomaticMailIsNeverAnswered) {
   EXPECT_TRUE(store_->ListRequests().empty());
 }
 
+TEST_F(WorkflowTest, WhenRequiredOnlyServerAuthenticatedSendersMayFile) {
+  senders_.require_authentication = true;
+  IncomingMail forged = CompleteRequest();
+  forged.authentication_note = "dkim=fail dmarc=fail";
+  auto r = Run(forged);
+  EXPECT_EQ(r.kind, "unauthorized");
+  EXPECT_EQ(r.reply, Reply::kNone);
+  EXPECT_TRUE(store_->ListRequests().empty());
+
+  IncomingMail genuine = CompleteRequest("m2@pd.test");
+  genuine.sender_authenticated = true;
+  EXPECT_EQ(Run(genuine).kind, "request");
+}
+
+TEST_F(WorkflowTest, OversizeMessagesAreToldAndFileNothing) {
+  IncomingMail big = CompleteRequest();
+  big.oversize = true;
+  auto r = Run(big);
+  EXPECT_EQ(r.kind, "oversize");
+  EXPECT_EQ(r.reply, Reply::kTooLarge);
+  EXPECT_FALSE(r.request_id.has_value());
+  EXPECT_TRUE(store_->ListRequests().empty());
+}
+
+TEST_F(WorkflowTest, AReplyTokenOutranksTheSubjectTag) {
+  auto first = Run(CompleteRequest("m1@pd.test"));
+  auto second = Run(CompleteRequest("m2@pd.test"));
+  IncomingMail m = Mail("m3@pd.test");
+  m.subject = "Re: [" + *first.request_id + "]";
+  m.verified_request_id = second.request_id;
+  EXPECT_EQ(Run(m).request_id, second.request_id);
+}
+
 TEST_F(WorkflowTest, DecisionsNeedAPendingRequestAnAnalystAndAReason) {
   auto r = Run(CompleteRequest());
   auto txn = store_->Begin();
@@ -194,8 +227,18 @@ TEST_F(WorkflowTest, SearchResultsOutcomeAndTheSearchLog) {
   EXPECT_TRUE(store_->PendingMail().empty());
 
   // The requestor replies in the thread with the outcome (policy 4.5.3.3).
+  // Without a reply token (found by the subject tag only) the log is not changed.
+  IncomingMail tagged = Mail("tagged@pd.test");
+  tagged.subject = "Re: results [" + id + "]";
+  tagged.outcome = "positive identification";
+  auto t = Run(tagged);
+  EXPECT_EQ(t.reply, Reply::kOutcomeNeedsThread);
+  EXPECT_EQ(store_->GetRequest(id).state, RequestState::kAwaitingOutcome);
+  EXPECT_FALSE(store_->SearchLog()[0].positive_identification.has_value());
+
   IncomingMail reply = Mail("reply@pd.test");
   reply.thread_ids = {"m1@pd.test", "r1@rtcc.test"};
+  reply.verified_request_id = id;  // it answers rtcc's own results mail
   reply.outcome = "positive identification";
   auto r = Run(reply);
   EXPECT_EQ(r.kind, "outcome");
@@ -214,6 +257,7 @@ TEST_F(WorkflowTest, OutcomeFromSomeoneElseIsNotRecorded) {
   IncomingMail reply = Mail("x@pd.test");
   reply.from_address = "colleague@pd.test";
   reply.thread_ids = {"m1@pd.test"};
+  reply.verified_request_id = id;  // even replying to rtcc's mail (it was forwarded to them)
   reply.outcome = "positive identification";
   auto r = Run(reply);
   EXPECT_EQ(r.request_id, id);

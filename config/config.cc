@@ -106,7 +106,7 @@ mail::ServerConfig Server(const Reader& r, const std::string& section, const cha
   s.user = r.String(section + ".user", "", true);
   s.ca_file = r.Path(section + ".ca_file", "").string();
   s.allow_plaintext = r.Bool(section + ".allow_plaintext", false);
-  s.timeout_seconds = r.Int(section + ".timeout_seconds", 60, 1, 3600);
+  s.timeout_seconds = r.Int(section + ".timeout_seconds", 300, 1, 3600);
   if (const char* env = std::getenv(env_name); env && *env) {
     s.password = env;
   } else {
@@ -145,24 +145,52 @@ Config LoadConfig(const std::filesystem::path& path) {
   c.path = std::filesystem::absolute(path);
   c.data_dir = r.Path("rtcc.data_dir", "", true);
   c.templates_dir = r.Path("rtcc.templates_dir", "/usr/share/rtcc/templates");
-  c.poll_interval_seconds = static_cast<int>(r.Int("rtcc.poll_interval_seconds", 30, 1, 86400));
+  c.poll_interval_seconds = r.Double("rtcc.poll_interval_seconds", 30, 0.05, 86400);
+  c.reply_token_secret_file = r.Path("rtcc.reply_token_secret_file", "");
+  if (c.reply_token_secret_file.empty())
+    c.reply_token_secret_file = c.data_dir / "reply-token.secret";
+  c.max_automatic_replies_per_request =
+      static_cast<int>(r.Int("rtcc.max_automatic_replies_per_request", 10, 1, 1000));
 
   c.imap.server = Server(r, "imap", "RTCC_IMAP_PASSWORD");
   c.imap.inbox = r.String("imap.inbox", c.imap.inbox);
   c.imap.processed_folder = r.String("imap.processed_folder", c.imap.processed_folder);
   c.imap.quarantine_folder = r.String("imap.quarantine_folder", c.imap.quarantine_folder);
+  c.imap.max_message_bytes =
+      r.Int("imap.max_message_bytes", c.imap.max_message_bytes, 64 * 1024, 1024L * 1024 * 1024);
+  c.imap.batch_size = static_cast<int>(r.Int("imap.batch_size", c.imap.batch_size, 1, 100000));
 
   c.smtp.server = Server(r, "smtp", "RTCC_SMTP_PASSWORD");
   c.smtp.from = r.String("smtp.from", "", true);
   if (c.smtp.from.find('@') == std::string::npos) r.Fail("smtp.from", "must be an e-mail address");
   c.smtp.from_name = r.String("smtp.from_name", c.smtp.from_name);
   c.smtp.signature = r.String("smtp.signature", c.smtp.signature);
+  c.smtp.sent_folder = r.String("smtp.sent_folder", c.smtp.sent_folder);
+  c.smtp.resend_after_seconds = static_cast<int>(r.Int("smtp.resend_after_seconds", 60, 0, 86400));
+  std::string sent_copy = r.String("smtp.sent_copy", "server");
+  if (sent_copy == "server")
+    c.smtp.sent_copy = SentCopy::kServer;
+  else if (sent_copy == "append")
+    c.smtp.sent_copy = SentCopy::kAppend;
+  else if (sent_copy == "none")
+    c.smtp.sent_copy = SentCopy::kNone;
+  else
+    r.Fail("smtp.sent_copy", "must be \"server\", \"append\" or \"none\"");
 
-  c.allowed_sender_domains = r.Strings("senders.allowed_domains");
-  c.allowed_sender_addresses = r.Strings("senders.allowed_addresses");
-  if (c.allowed_sender_domains.empty() && c.allowed_sender_addresses.empty())
+  c.senders.allowed_domains = r.Strings("senders.allowed_domains");
+  c.senders.allowed_addresses = r.Strings("senders.allowed_addresses");
+  if (c.senders.allowed_domains.empty() && c.senders.allowed_addresses.empty())
     r.Fail("senders",
            "allowed_domains or allowed_addresses must name who may file requests (policy 4.5)");
+  c.senders.require_authentication = r.String("senders.require_authentication", "");
+  if (!c.senders.require_authentication.empty() && c.senders.require_authentication != "dkim" &&
+      c.senders.require_authentication != "dmarc")
+    r.Fail("senders.require_authentication", "must be \"dkim\", \"dmarc\" or absent");
+  c.senders.authserv_id = r.String("senders.authserv_id", "");
+  if (!c.senders.require_authentication.empty() && c.senders.authserv_id.empty())
+    r.Fail("senders.authserv_id",
+           "required with require_authentication: the name your receiving server writes in "
+           "Authentication-Results (e.g. mx.microsoft.com)");
   c.analysts = r.Strings("roster.analysts");
   c.supervisors = r.Strings("roster.supervisors");
 

@@ -2,6 +2,7 @@
 // rtccd and rtccctl. Secrets are never in it: passwords come from a file or the environment.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -22,6 +23,17 @@ struct MailboxSettings {
   std::string inbox = "INBOX";
   std::string processed_folder = "rtcc-processed";
   std::string quarantine_folder = "rtcc-quarantine";
+  // A message larger than this is not downloaded: its header is recorded, the sender is told,
+  // and the message itself stays on the server (moved to the processed folder).
+  std::int64_t max_message_bytes = 25 * 1024 * 1024;
+  int batch_size = 50;  // messages taken per poll; a bigger inbox is worked through poll by poll
+};
+
+// How rtcc learns that a reply whose send was interrupted did go out (so it is never sent twice).
+enum class SentCopy {
+  kServer,  // the provider files submitted mail in the Sent folder (Microsoft 365, Gmail)
+  kAppend,  // rtcc appends each sent message to the Sent folder itself
+  kNone,    // no copy: an interrupted send is repeated
 };
 
 struct SenderSettings {
@@ -29,19 +41,36 @@ struct SenderSettings {
   std::string from;  // addr-spec of the RTCC mailbox
   std::string from_name = "Real Time Crime Center";
   std::string signature = "Real Time Crime Center";
+  std::string sent_folder = "Sent";
+  SentCopy sent_copy = SentCopy::kServer;
+  // A send interrupted after the hand-over is checked (and, if not found, repeated) only after
+  // this long: the provider files its copy in the Sent folder a moment after accepting.
+  int resend_after_seconds = 60;
+};
+
+// Policy 4.5: who may file requests.
+struct SenderRules {
+  std::vector<std::string> allowed_domains;
+  std::vector<std::string> allowed_addresses;
+  // "dkim" or "dmarc": also require the receiving server's Authentication-Results (written by
+  // `authserv_id`) to show a pass, so a forged From cannot file a request. "" : not required.
+  std::string require_authentication;
+  std::string authserv_id;
 };
 
 struct Config {
   std::filesystem::path path;  // the file it was read from
   std::filesystem::path data_dir;
   std::filesystem::path templates_dir;
-  int poll_interval_seconds = 30;
+  double poll_interval_seconds = 30;
+  // Secret for the reply tokens in rtcc's Message-IDs; created on first start when missing.
+  std::filesystem::path reply_token_secret_file;
+  int max_automatic_replies_per_request = 10;  // stops any mail loop
 
   MailboxSettings imap;
   SenderSettings smtp;
 
-  std::vector<std::string> allowed_sender_domains;  // policy 4.5
-  std::vector<std::string> allowed_sender_addresses;
+  SenderRules senders;
   std::vector<std::string> analysts;     // may approve and deny
   std::vector<std::string> supervisors;  // analysts' rights, and audits
 

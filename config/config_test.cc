@@ -54,7 +54,9 @@ TEST_F(ConfigTest, ReadsAFileWithSecretsFromFiles) {
   EXPECT_EQ(c.imap.server.password, "imap-secret");
   EXPECT_EQ(c.smtp.server.password, "smtp-secret");
   EXPECT_FALSE(c.imap.server.allow_plaintext);
-  EXPECT_EQ(c.allowed_sender_domains, std::vector<std::string>{"pd.test"});
+  EXPECT_EQ(c.senders.allowed_domains, std::vector<std::string>{"pd.test"});
+  EXPECT_EQ(c.smtp.sent_copy, SentCopy::kServer);
+  EXPECT_EQ(c.reply_token_secret_file, dir_ / "data/reply-token.secret");
   EXPECT_DOUBLE_EQ(c.match_threshold, 0.55);
   EXPECT_EQ(c.engine.detector, matcher::Detector::kHog);
 }
@@ -76,6 +78,16 @@ TEST_F(ConfigTest, PlaintextToARemoteServerIsRefused) {
   EXPECT_NE(e.find("only permitted for a loopback server"), std::string::npos) << e;
 }
 
+TEST_F(ConfigTest, AuthenticationRequirementNeedsTheServersName) {
+  auto p = dir_ / "auth.toml";
+  std::ofstream(p)
+      << "[rtcc]\ndata_dir = \"d\"\n[imap]\nurl = \"imaps://m:993\"\nuser = \"u\"\n"
+      << "password_file = \"imap.pw\"\n[smtp]\nurl = \"smtps://m:465\"\nuser = \"u\"\n"
+      << "password_file = \"smtp.pw\"\nfrom = \"rtcc@pd.test\"\n"
+      << "[senders]\nallowed_domains = [\"pd.test\"]\nrequire_authentication = \"dmarc\"\n";
+  EXPECT_NE(ErrorOf(p).find("senders.authserv_id"), std::string::npos) << ErrorOf(p);
+}
+
 TEST_F(ConfigTest, ClearErrorsForBadValues) {
   EXPECT_NE(ErrorOf(Write("[matcher]\ndetector = \"magic\"\n")).find("matcher.detector"),
             std::string::npos);
@@ -91,7 +103,7 @@ TEST_F(ConfigTest, TheShippedExampleIsValid) {
   setenv("RTCC_SMTP_PASSWORD", "y", 1);
   Config c = LoadConfig(std::string(RTCC_SOURCE_DIR) + "/systemd/rtcc.toml.example");
   EXPECT_EQ(c.data_dir, "/var/lib/rtcc");
-  EXPECT_EQ(c.allowed_sender_domains, std::vector<std::string>{"miami-police.org"});
+  EXPECT_EQ(c.senders.allowed_domains, std::vector<std::string>{"miami-police.org"});
   EXPECT_FALSE(c.imap.server.allow_plaintext);
   unsetenv("RTCC_IMAP_PASSWORD");
   unsetenv("RTCC_SMTP_PASSWORD");

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <chrono>
 
@@ -27,11 +28,12 @@ struct Daemon::Parts {
         store((MakePrivateDir(c.data_dir), c.database_path())),
         spool(c.spool_dir()),
         templates(c.templates_dir, RequiredTemplates()),
-        replies(templates, {c.smtp.from, c.smtp.from_name, c.smtp.signature}),
+        tokens(ThreadToken::FromFile((MakePrivateDir(c.data_dir), c.reply_token_secret_file))),
+        replies(templates, {c.smtp.from, c.smtp.from_name, c.smtp.signature}, tokens),
         engine(matcher::FaceEngine::Load(c.engine)),
         gallery(matcher::Gallery::Open(c.gallery_path())),
-        intake(store, spool, replies, c.imap,
-               {c.allowed_sender_domains, c.allowed_sender_addresses}, c.smtp.from),
+        intake(store, spool, replies, tokens,
+               {c.imap, c.senders, c.smtp.from, c.max_automatic_replies_per_request}),
         search(store, spool, *engine, *gallery, replies, c.match_threshold) {
     replies.SelfCheck();
     gallery->CheckModel(engine->model_id());
@@ -46,6 +48,7 @@ struct Daemon::Parts {
   casework::Store store;
   casework::Spool spool;
   templates::TemplateSet templates;
+  ThreadToken tokens;
   ReplyComposer replies;
   std::unique_ptr<matcher::FaceEngine> engine;
   std::unique_ptr<matcher::Gallery> gallery;
@@ -54,7 +57,10 @@ struct Daemon::Parts {
   std::unique_ptr<mail::ImapClient> imap;
   std::unique_ptr<mail::SmtpClient> smtp;
   bool mailbox_prepared = false;
-  bool imap_failing = false;
+  // IMAP failures: reported once, retried with exponential backoff (1 s doubling to 5 min).
+  int imap_failures = 0;
+  std::chrono::steady_clock::time_point imap_retry_at{};
+  bool more_mail = false;  // the last poll stopped at the batch size
 };
 
 Daemon::Daemon(const config::Config& config) : parts_(std::make_unique<Parts>(config)) {
@@ -72,24 +78,33 @@ Daemon::~Daemon() = default;
 
 void Daemon::Tick() {
   Parts& p = *parts_;
-  // 1. Intake. A mail server that is down is reported once, then again when it recovers.
-  try {
-    if (!p.imap) p.imap = std::make_unique<mail::ImapClient>(p.config.imap.server);
-    if (!p.mailbox_prepared) {
-      p.intake.PrepareMailbox(*p.imap);
-      p.mailbox_prepared = true;
+  const auto now = std::chrono::steady_clock::now();
+  // 1. Intake. A mail server that is down is reported once, retried with backoff, and reported
+  //    again when it recovers.
+  p.more_mail = false;
+  if (now >= p.imap_retry_at) {
+    try {
+      if (!p.imap) p.imap = std::make_unique<mail::ImapClient>(p.config.imap.server);
+      if (!p.mailbox_prepared) {
+        p.intake.PrepareMailbox(*p.imap);
+        p.mailbox_prepared = true;
+      }
+      p.intake.ProcessSpooled();
+      int taken = p.intake.Poll(*p.imap, &p.more_mail);
+      if (p.imap_failures > 0)
+        spdlog::info("IMAP server reachable again after {} failed attempt(s)", p.imap_failures);
+      p.imap_failures = 0;
+      if (taken > 0) spdlog::info("took {} message(s) from {}", taken, p.config.imap.inbox);
+    } catch (const mail::MailError& e) {
+      auto delay = std::chrono::seconds(std::min(300, 1 << std::min(p.imap_failures, 8)));
+      if (p.imap_failures == 0) spdlog::error("IMAP: {} (retrying with backoff)", e.what());
+      ++p.imap_failures;
+      p.imap_retry_at = now + delay;
+      p.imap.reset();  // reconnect next time
+      p.mailbox_prepared = false;
+    } catch (const std::exception& e) {
+      spdlog::error("intake: {}", e.what());
     }
-    p.intake.ProcessSpooled();
-    int taken = p.intake.Poll(*p.imap);
-    if (p.imap_failing) spdlog::info("IMAP server reachable again");
-    p.imap_failing = false;
-    if (taken > 0) spdlog::info("took {} message(s) from {}", taken, p.config.imap.inbox);
-  } catch (const mail::MailError& e) {
-    if (!p.imap_failing) spdlog::error("IMAP: {} (will keep retrying every tick)", e.what());
-    p.imap_failing = true;
-    p.imap.reset();  // reconnect next tick
-  } catch (const std::exception& e) {
-    spdlog::error("intake: {}", e.what());
   }
   // 2. Approved searches, 3. denial notices.
   try {
@@ -98,10 +113,16 @@ void Daemon::Tick() {
   } catch (const std::exception& e) {
     spdlog::error("searches: {}", e.what());
   }
-  // 4. Outbox.
+  // 4. Outbox. The IMAP connection, when up, serves the Sent-folder checks.
   try {
     if (!p.smtp) p.smtp = std::make_unique<mail::SmtpClient>(p.config.smtp.server);
-    SendPendingMail(p.store, *p.smtp, p.config.smtp.from);
+    SendPendingMail(p.store, *p.smtp, p.imap_failures == 0 ? p.imap.get() : nullptr,
+                    {p.config.smtp.from, p.config.smtp.sent_copy, p.config.smtp.sent_folder,
+                     p.config.smtp.resend_after_seconds});
+  } catch (const mail::MailError& e) {
+    spdlog::error("outbox: {}", e.what());
+    if (e.code() != CURLE_OK) p.imap.reset();
+    p.smtp.reset();
   } catch (const std::exception& e) {
     spdlog::error("outbox: {}", e.what());
     p.smtp.reset();
@@ -113,7 +134,8 @@ int Daemon::Run(int max_ticks) {
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   boost::asio::steady_timer timer(io);
   int ticks = 0;
-  const auto interval = std::chrono::seconds(parts_->config.poll_interval_seconds);
+  const auto interval = std::chrono::milliseconds(
+      static_cast<std::int64_t>(parts_->config.poll_interval_seconds * 1000));
 
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
@@ -129,7 +151,8 @@ int Daemon::Run(int max_ticks) {
       io.stop();
       return;
     }
-    timer.expires_after(interval);
+    // A poll that stopped at the batch size goes on at once; otherwise wait for the interval.
+    timer.expires_after(parts_->more_mail ? std::chrono::milliseconds(0) : interval);
     timer.async_wait([&](const boost::system::error_code& ec) {
       if (!ec) tick();
     });

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
 #include <set>
 
 #include "mail/body_fields.h"
@@ -20,77 +21,132 @@ bool IsAutomatic(const mail::MimeMessage& m, const std::string& own_address) {
   return local == "mailer-daemon" || local == "postmaster";
 }
 
+// The automatic replies intake may send about one request (the cap stops any mail loop).
+const std::vector<std::string> kIntakeReplyKinds = {"acknowledgement",      "needs_info",
+                                                    "outcome_recorded",     "outcome_unclear",
+                                                    "outcome_needs_thread", "too_large"};
+
 }  // namespace
 
 IntakeJob::IntakeJob(casework::Store& store, casework::Spool& spool, ReplyComposer& replies,
-                     const config::MailboxSettings& mailbox, casework::SenderPolicy senders,
-                     std::string own_address)
+                     const ThreadToken& tokens, IntakeSettings settings)
     : store_(store),
       spool_(spool),
       replies_(replies),
-      mailbox_(mailbox),
-      senders_(std::move(senders)),
-      own_address_(std::move(own_address)) {}
+      tokens_(tokens),
+      settings_(std::move(settings)) {}
 
 void IntakeJob::PrepareMailbox(mail::ImapClient& imap) {
-  imap.EnsureMailbox(mailbox_.processed_folder);
-  imap.EnsureMailbox(mailbox_.quarantine_folder);
+  imap.EnsureMailbox(settings_.mailbox.processed_folder);
+  imap.EnsureMailbox(settings_.mailbox.quarantine_folder);
 }
 
 std::string IntakeJob::FolderFor(const std::string& kind) const {
-  return kind == "unauthorized" ? mailbox_.quarantine_folder : mailbox_.processed_folder;
+  return kind == "unauthorized" ? settings_.mailbox.quarantine_folder
+                                : settings_.mailbox.processed_folder;
 }
 
-int IntakeJob::Poll(mail::ImapClient& imap) {
-  const std::string& inbox = mailbox_.inbox;
+int IntakeJob::Poll(mail::ImapClient& imap, bool* more) {
+  const std::string& inbox = settings_.mailbox.inbox;
+  if (more) *more = false;
   mail::MailboxStatus status = imap.Examine(inbox);
   if (status.exists == 0) return 0;
-  int taken = 0;
+  std::vector<std::uint32_t> fresh;
   for (std::uint32_t uid : imap.SearchUids(inbox, "ALL")) {
+    auto known = store_.FindMessage(inbox, status.uidvalidity, uid);
+    if (!known) {
+      fresh.push_back(uid);
+      continue;
+    }
+    // Recorded before a crash or a failed move: finish the job, never redo it.
     try {
-      if (TakeMessage(imap, status.uidvalidity, uid)) ++taken;
+      std::string folder = known->status == "processed" ? FolderFor(known->kind) : Process(*known);
+      imap.MoveMessage(inbox, uid, folder);
+      store_.MarkMessageMoved(known->id, folder);
     } catch (const mail::MailError&) {
       throw;  // the server: stop this poll, the next one resumes
     } catch (const std::exception& e) {
-      // This message only: it stays in the inbox (and, once recorded, in the spool) and is
-      // retried on the next poll; the messages behind it go on.
-      spdlog::error("message uid {} not handled, will retry: {}", uid, e.what());
+      spdlog::error("message #{} not handled, will retry: {}", known->id, e.what());
     }
   }
-  return taken;
+  if (fresh.size() > static_cast<std::size_t>(settings_.mailbox.batch_size)) {
+    fresh.resize(settings_.mailbox.batch_size);
+    if (more) *more = true;
+  }
+  return fresh.empty() ? 0 : TakeBatch(imap, status.uidvalidity, fresh);
 }
 
-bool IntakeJob::TakeMessage(mail::ImapClient& imap, std::uint32_t uidvalidity, std::uint32_t uid) {
-  const std::string& inbox = mailbox_.inbox;
-  if (auto known = store_.FindMessage(inbox, uidvalidity, uid)) {
-    // Recorded before a crash or a failed move: finish the job, never redo it.
-    std::string folder = known->status == "processed" ? FolderFor(known->kind) : Process(*known);
-    imap.MoveMessage(inbox, uid, folder);
-    store_.MarkMessageMoved(known->id, folder);
-    return false;
+int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
+                         const std::vector<std::uint32_t>& uids) {
+  const std::string& inbox = settings_.mailbox.inbox;
+  struct Taken {
+    std::uint32_t uid;
+    std::int64_t size;
+    bool headers_only;
+    std::string sha;
+    mail::MimeMessage parsed;
+    std::int64_t row = 0;
+    std::string folder;  // empty: not handled, stays in the inbox for the next poll
+    std::string log;
+  };
+  // 1. Fetch and spool every message (made durable together below).
+  std::vector<Taken> batch;
+  auto sizes = imap.MessageSizes(inbox, uids);
+  for (std::uint32_t uid : uids) {
+    auto size = sizes.find(uid);
+    if (size == sizes.end()) continue;  // gone since the search (another client moved it)
+    // Over the size cap: the header only; the message itself stays on the server.
+    bool headers_only = size->second > settings_.mailbox.max_message_bytes;
+    std::string raw = headers_only ? imap.FetchHeader(inbox, uidvalidity, uid)
+                                   : imap.FetchMessage(inbox, uidvalidity, uid);
+    batch.push_back({uid, size->second, headers_only, spool_.PutDeferred("messages", raw),
+                     mail::ParseMimeMessage(raw), 0, "", ""});
   }
-  std::string raw = imap.FetchMessage(inbox, uidvalidity, uid);
-  std::string sha = spool_.Put("messages", raw);  // durable before the row that names it
-  std::string message_id = mail::ParseMimeMessage(raw).message_id;
-  auto earlier = store_.FindMessageByContent(sha, message_id);
-  std::string folder = mailbox_.processed_folder;
+  spool_.Sync();  // durable before any row names them
+
+  // 2. Record and process them in one transaction; each message inside its own savepoint, so
+  //    one that fails stays recorded ("spooled") for a retry without undoing the others.
+  {
+    auto txn = store_.Begin();
+    for (auto& t : batch) {
+      auto earlier = store_.FindMessageByContent(t.sha, t.parsed.message_id);
+      t.row = store_.RecordMessage(
+          {inbox, uidvalidity, t.uid, t.sha, t.parsed.message_id, t.size, t.headers_only});
+      if (earlier) {
+        // The same message seen before under another UID (redelivery, UIDVALIDITY change).
+        store_.MarkMessageProcessed(t.row, "duplicate", earlier->request_id,
+                                    "same message as #" + std::to_string(earlier->id));
+        t.folder = settings_.mailbox.processed_folder;
+        t.log = "message uid " + std::to_string(t.uid) + " is a duplicate of message #" +
+                std::to_string(earlier->id) + "; not processed again";
+        continue;
+      }
+      auto savepoint = store_.Mark();
+      try {
+        auto record = store_.FindMessage(inbox, uidvalidity, t.uid);
+        t.folder = ProcessRecorded(*record, t.parsed, &t.log);
+        savepoint.Release();
+      } catch (const std::exception& e) {
+        t.folder.clear();
+        t.log = "message uid " + std::to_string(t.uid) +
+                " recorded but not handled, will retry: " + e.what();
+      }
+    }
+    spool_.Sync();  // the probe images the rows name
+    txn.Commit();
+  }
+  for (const auto& t : batch) (t.folder.empty() ? spdlog::error(t.log) : spdlog::info(t.log));
+
+  // 3. Only now act on the server: one MOVE per destination folder.
+  std::map<std::string, std::vector<std::uint32_t>> by_folder;
+  for (const auto& t : batch)
+    if (!t.folder.empty()) by_folder[t.folder].push_back(t.uid);
+  for (const auto& [folder, moved] : by_folder) imap.MoveMessages(inbox, moved, folder);
   auto txn = store_.Begin();
-  std::int64_t row = store_.RecordMessage(
-      {inbox, uidvalidity, uid, sha, message_id, static_cast<std::int64_t>(raw.size())});
-  if (earlier) {
-    // The same message seen before under another UID (redelivery, UIDVALIDITY change).
-    store_.MarkMessageProcessed(row, "duplicate", earlier->request_id,
-                                "same message as #" + std::to_string(earlier->id));
-    txn.Commit();
-    spdlog::info("message uid {} is a duplicate of message #{}; not processed again", uid,
-                 earlier->id);
-  } else {
-    txn.Commit();
-    folder = Process(*store_.FindMessage(inbox, uidvalidity, uid));
-  }
-  imap.MoveMessage(inbox, uid, folder);
-  store_.MarkMessageMoved(row, folder);
-  return true;
+  for (const auto& t : batch)
+    if (!t.folder.empty()) store_.MarkMessageMoved(t.row, t.folder);
+  txn.Commit();
+  return static_cast<int>(batch.size());
 }
 
 int IntakeJob::ProcessSpooled() {
@@ -106,11 +162,8 @@ int IntakeJob::ProcessSpooled() {
   return n;
 }
 
-std::string IntakeJob::Process(const casework::MessageRecord& record) {
-  std::string raw = spool_.Get("messages", record.sha256);
-  mail::MimeMessage m = mail::ParseMimeMessage(raw);
-  mail::BodyFields fields = mail::ExtractBodyFields(m.text_body);
-
+casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record,
+                                           const mail::MimeMessage& m) {
   casework::IncomingMail in;
   in.message_row = record.id;
   in.from_address = m.from_address;
@@ -119,7 +172,12 @@ std::string IntakeJob::Process(const casework::MessageRecord& record) {
   in.message_id = m.message_id;
   in.thread_ids = m.references;
   if (!m.in_reply_to.empty()) in.thread_ids.push_back(m.in_reply_to);
-  in.automatic = IsAutomatic(m, own_address_);
+  in.verified_request_id = tokens_.VerifyAny(in.thread_ids);
+  in.automatic = IsAutomatic(m, settings_.own_address);
+  in.oversize = record.headers_only;
+  if (in.oversize) return in;  // the body was not read
+
+  mail::BodyFields fields = mail::ExtractBodyFields(m.text_body);
   in.incident_number = fields.incident_number;
   in.incident_type = fields.incident_type;
   in.purpose = fields.purpose;
@@ -128,37 +186,49 @@ std::string IntakeJob::Process(const casework::MessageRecord& record) {
   std::set<std::string> seen;
   for (const auto& img : m.images) {
     std::string_view bytes(reinterpret_cast<const char*>(img.data.data()), img.data.size());
-    std::string sha = spool_.Put("probes", bytes);
+    std::string sha = spool_.PutDeferred("probes", bytes);  // the caller syncs before committing
     if (!seen.insert(sha).second) continue;  // the same image attached twice is one probe
     in.images.push_back(
         {img.filename, img.content_type, sha, static_cast<std::int64_t>(img.data.size())});
   }
+  return in;
+}
 
+std::string IntakeJob::Process(const casework::MessageRecord& record) {
+  mail::MimeMessage m = mail::ParseMimeMessage(spool_.Get("messages", record.sha256));
+  std::string log;
   auto txn = store_.Begin();
-  casework::IntakeResult result = casework::Intake(store_, in, senders_);
-  if (result.request_id) {
-    casework::RequestRecord r = store_.GetRequest(*result.request_id);
-    switch (result.reply) {
-      case casework::Reply::kAcknowledgement:
-        replies_.QueueAcknowledgement(store_, r, m.message_id);
-        break;
-      case casework::Reply::kNeedsInfo:
-        replies_.QueueNeedsInfo(store_, r, result.missing, m.message_id);
-        break;
-      case casework::Reply::kOutcomeRecorded:
-      case casework::Reply::kOutcomeUnclear:
-        replies_.QueueOutcomeReply(store_, r, result.reply == casework::Reply::kOutcomeRecorded,
-                                   in.outcome.value_or(""), m.message_id);
-        break;
-      case casework::Reply::kNone:
-        break;
-    }
+  std::string folder = ProcessRecorded(record, m, &log);
+  spool_.Sync();  // the probe images the rows name
+  txn.Commit();
+  spdlog::info(log);
+  return folder;
+}
+
+std::string IntakeJob::ProcessRecorded(const casework::MessageRecord& record,
+                                       const mail::MimeMessage& m, std::string* log) {
+  casework::IncomingMail in = Describe(record, m);
+  casework::SenderPolicy policy{settings_.senders.allowed_domains,
+                                settings_.senders.allowed_addresses,
+                                !settings_.senders.require_authentication.empty()};
+  casework::IntakeResult result = casework::Intake(store_, in, policy);
+  IncomingRef ref{m.from_address, m.from_name,
+                  m.subject,      m.message_id,
+                  m.references,   in.outcome.value_or(""),
+                  record.size,    settings_.mailbox.max_message_bytes};
+  if (result.request_id && result.reply != casework::Reply::kNone &&
+      store_.CountMail(*result.request_id, kIntakeReplyKinds) >= settings_.max_automatic_replies) {
+    store_.AddEvent(result.request_id, "rtccd", "reply suppressed",
+                    "the cap of " + std::to_string(settings_.max_automatic_replies) +
+                        " automatic replies for this request is reached (mail loop guard)");
+    result.note += result.note.empty() ? "reply cap reached" : "; reply cap reached";
+  } else {
+    replies_.QueueIntakeReply(store_, result, ref);
   }
   store_.MarkMessageProcessed(record.id, result.kind, result.request_id, result.note);
-  txn.Commit();
-  spdlog::info("message #{} from {}: {}{}{}", record.id, m.from_address, result.kind,
-               result.request_id ? " " + *result.request_id : "",
-               result.note.empty() ? "" : " (" + result.note + ")");
+  *log = "message #" + std::to_string(record.id) + " from " + m.from_address + ": " + result.kind +
+         (result.request_id ? " " + *result.request_id : "") +
+         (result.note.empty() ? "" : " (" + result.note + ")");
   return FolderFor(result.kind);
 }
 

@@ -4,48 +4,67 @@
 // message already recorded is never processed a second time.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "casework/spool.h"
 #include "casework/store.h"
 #include "casework/workflow.h"
 #include "config/config.h"
 #include "daemon/reply_composer.h"
+#include "daemon/thread_token.h"
 #include "mail/imap_client.h"
+#include "mail/mime_message.h"
 
 namespace rtcc::daemon {
+
+struct IntakeSettings {
+  config::MailboxSettings mailbox;
+  config::SenderRules senders;
+  std::string own_address;         // rtcc's own address: mail from it is never answered
+  int max_automatic_replies = 10;  // per request: stops any mail loop
+};
 
 class IntakeJob {
  public:
   IntakeJob(casework::Store& store, casework::Spool& spool, ReplyComposer& replies,
-            const config::MailboxSettings& mailbox, casework::SenderPolicy senders,
-            std::string own_address);
+            const ThreadToken& tokens, IntakeSettings settings);
 
   // Creates the processed and quarantine folders when missing.
   void PrepareMailbox(mail::ImapClient& imap);
 
-  // One pass over the inbox: every message is recorded and processed, then moved. Returns the
-  // number of messages taken. Throws mail::MailError when the server fails; what was committed
-  // stays committed and the next poll resumes.
-  int Poll(mail::ImapClient& imap);
+  // One pass over the inbox, at most `batch_size` new messages: each is recorded and processed,
+  // then moved. Returns the number of messages taken; `more` tells whether the inbox holds more.
+  // Throws mail::MailError when the server fails; what was committed stays committed and the
+  // next poll resumes.
+  int Poll(mail::ImapClient& imap, bool* more = nullptr);
 
   // Processes messages recorded but not yet processed (e.g. after a crash between the two).
   // Returns how many were processed.
   int ProcessSpooled();
 
  private:
-  // Records, processes and moves one message of the inbox; true when it was new.
-  bool TakeMessage(mail::ImapClient& imap, std::uint32_t uidvalidity, std::uint32_t uid);
-  // Processes one recorded message in one transaction and returns the folder it belongs in.
+  // Takes new messages: fetch, spool (one sync), record and process (one transaction), move.
+  int TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
+                const std::vector<std::uint32_t>& uids);
+  // Processes a recorded message read from the spool, in its own transaction; returns its folder.
   std::string Process(const casework::MessageRecord& message);
+  // Processes a recorded message inside the caller's transaction; returns the folder it belongs
+  // in and sets `log` to a line for the log (to be written once the transaction committed).
+  // Probe images are spooled deferred: the caller calls spool_.Sync() before committing.
+  std::string ProcessRecorded(const casework::MessageRecord& message,
+                              const mail::MimeMessage& parsed, std::string* log);
+  // The message as casework sees it: fields, probes (spooled), thread, sender checks.
+  casework::IncomingMail Describe(const casework::MessageRecord& record,
+                                  const mail::MimeMessage& m);
   std::string FolderFor(const std::string& kind) const;
 
   casework::Store& store_;
   casework::Spool& spool_;
   ReplyComposer& replies_;
-  config::MailboxSettings mailbox_;
-  casework::SenderPolicy senders_;
-  std::string own_address_;
+  const ThreadToken& tokens_;
+  IntakeSettings settings_;
 };
 
 }  // namespace rtcc::daemon

@@ -20,10 +20,13 @@ class IntakeJobTest : public ::testing::Test {
     store_ = std::make_unique<casework::Store>(dir_ / "db.sqlite");
     spool_ = std::make_unique<casework::Spool>(dir_ / "spool");
     templates_ = std::make_unique<templates::TemplateSet>(RTCC_TEMPLATES_DIR, RequiredTemplates());
-    replies_ =
-        std::make_unique<ReplyComposer>(*templates_, MailIdentity{"rtcc@pd.test", "RTCC", "RTCC"});
-    job_ = std::make_unique<IntakeJob>(*store_, *spool_, *replies_, config::MailboxSettings{},
-                                       casework::SenderPolicy{{"pd.test"}, {}}, "rtcc@pd.test");
+    replies_ = std::make_unique<ReplyComposer>(
+        *templates_, MailIdentity{"rtcc@pd.test", "RTCC", "RTCC"}, tokens_);
+    config::SenderRules senders;
+    senders.allowed_domains = {"pd.test"};
+    job_ = std::make_unique<IntakeJob>(
+        *store_, *spool_, *replies_, tokens_,
+        IntakeSettings{config::MailboxSettings{}, senders, "rtcc@pd.test", kReplyCap});
   }
   void TearDown() override {
     job_.reset();
@@ -31,11 +34,12 @@ class IntakeJobTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  std::string Deliver(const std::string& raw) {
+  std::string Deliver(const std::string& raw, bool headers_only = false) {
     static int uid = 0;
     std::string sha = spool_->Put("messages", raw);
     store_->RecordMessage({"INBOX", 7, ++uid, sha, mail::ParseMimeMessage(raw).message_id,
-                           static_cast<std::int64_t>(raw.size())});
+                           headers_only ? 40'000'000 : static_cast<std::int64_t>(raw.size()),
+                           headers_only});
     return sha;
   }
 
@@ -58,6 +62,8 @@ class IntakeJobTest : public ::testing::Test {
   std::unique_ptr<casework::Store> store_;
   std::unique_ptr<casework::Spool> spool_;
   std::unique_ptr<templates::TemplateSet> templates_;
+  ThreadToken tokens_{std::string(32, 's')};
+  static constexpr int kReplyCap = 3;
   std::unique_ptr<ReplyComposer> replies_;
   std::unique_ptr<IntakeJob> job_;
 };
@@ -113,6 +119,75 @@ TEST_F(IntakeJobTest, AMessageThatFailsDoesNotBlockTheOthersAndIsKeptForRetry) {
   EXPECT_EQ(left[0].sha256, bad);
   EXPECT_EQ(store_->ListRequests().size(), 1u);
   EXPECT_EQ(store_->ListRequests()[0].requestor, "det2@pd.test");
+}
+
+// The results reply's Message-ID carries a reply token; an outcome replying to it is recorded.
+TEST_F(IntakeJobTest, OutcomeInReplyToRtccsOwnMailIsRecordedOnlyThere) {
+  Deliver(Request("det@pd.test", "", "Incident Type: Robbery\nPurpose: suspect", 1));
+  job_->ProcessSpooled();
+  std::string id = store_->ListRequests()[0].id;
+  {
+    auto txn = store_->Begin();
+    casework::Approve(*store_, id, "analyst", "ok");
+    auto auth = casework::AuthorizeSearch(*store_, id);
+    casework::RecordSearchResults(*store_, auth, casework::NewSearch{});
+    replies_->QueueResults(*store_, store_->GetRequest(id), auth.approval,
+                           store_->Searches(id).back());
+    txn.Commit();
+  }
+  std::string results_id = store_->Mail(id).back().message_id;
+  ASSERT_EQ(tokens_.Verify(results_id), id);
+
+  // A reply that only carries the subject tag: not recorded, and told why.
+  Deliver("From: det@pd.test\r\nSubject: Re: x [" + id +
+          "]\r\nMessage-ID: <o1@pd.test>\r\n\r\n"
+          "Outcome: positive identification\r\n");
+  job_->ProcessSpooled();
+  EXPECT_FALSE(store_->SearchLog()[0].positive_identification.has_value());
+  EXPECT_EQ(store_->Mail(id).back().kind, "outcome_needs_thread");
+
+  // A forged token (right shape, wrong HMAC) is no better than none.
+  std::string forged = results_id;
+  forged[forged.find('@') - 1] = forged[forged.find('@') - 1] == '0' ? '1' : '0';
+  Deliver("From: det@pd.test\r\nSubject: Re: x\r\nMessage-ID: <o2@pd.test>\r\nIn-Reply-To: <" +
+          forged + ">\r\n\r\nOutcome: positive identification\r\n");
+  job_->ProcessSpooled();
+  EXPECT_FALSE(store_->SearchLog()[0].positive_identification.has_value());
+
+  Deliver("From: det@pd.test\r\nSubject: Re: x\r\nMessage-ID: <o3@pd.test>\r\nIn-Reply-To: <" +
+          results_id + ">\r\nReferences: <" + results_id +
+          ">\r\n\r\nOutcome: no identification\r\n");
+  job_->ProcessSpooled();
+  EXPECT_EQ(store_->SearchLog()[0].positive_identification, false);
+  EXPECT_EQ(store_->GetRequest(id).state, casework::RequestState::kClosed);
+  EXPECT_EQ(store_->Mail(id).back().kind, "outcome_recorded");
+}
+
+TEST_F(IntakeJobTest, AutomaticRepliesPerRequestAreCapped) {
+  Deliver(Request("det@pd.test", "", "no fields", 0));  // needs_info #1
+  job_->ProcessSpooled();
+  std::string id = store_->ListRequests()[0].id;
+  for (int i = 0; i < 5; ++i)  // a client stuck answering each reply with another empty reply
+    Deliver("From: det@pd.test\r\nSubject: Re: [" + id + "]\r\nMessage-ID: <loop" +
+            std::to_string(i) + "@pd.test>\r\n\r\nstill nothing\r\n");
+  job_->ProcessSpooled();
+  EXPECT_EQ(store_->CountMail(id, {"needs_info"}), kReplyCap);
+  EXPECT_TRUE(store_->MessagesToProcess().empty()) << "capped messages are still recorded";
+}
+
+TEST_F(IntakeJobTest, OversizeMessageIsToldFromItsHeaderAlone) {
+  Deliver("From: Det <det@pd.test>\r\nSubject: huge video\r\nMessage-ID: <big@pd.test>\r\n\r\n",
+          true);
+  job_->ProcessSpooled();
+  EXPECT_TRUE(store_->ListRequests().empty());
+  auto mail = store_->PendingMail();
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_EQ(mail[0].kind, "too_large");
+  EXPECT_EQ(mail[0].recipient, "det@pd.test");
+  auto reply = mail::ParseMimeMessage(mail[0].raw);
+  EXPECT_EQ(reply.in_reply_to, "big@pd.test");
+  EXPECT_NE(reply.text_body.find("38.1 MB"), std::string::npos) << reply.text_body;
+  EXPECT_NE(reply.text_body.find("25.0 MB"), std::string::npos);
 }
 
 }  // namespace

@@ -2,26 +2,66 @@
 
 #include <spdlog/spdlog.h>
 
+#include <ctime>
+
 #include "casework/workflow.h"
 
 namespace rtcc::daemon {
+namespace {
 
-int SendPendingMail(casework::Store& store, mail::SmtpClient& smtp,
-                    const std::string& envelope_from) {
+void Confirm(casework::Store& store, const casework::OutboxRecord& m) {
+  auto txn = store.Begin();
+  casework::MarkReplySent(store, m);
+  txn.Commit();
+}
+
+}  // namespace
+
+int SendPendingMail(casework::Store& store, mail::SmtpClient& smtp, mail::ImapClient* imap,
+                    const OutboxSettings& settings) {
+  const bool check_sent = settings.sent_copy != config::SentCopy::kNone;
   int sent = 0;
   for (const auto& m : store.PendingMail()) {
+    const std::string what =
+        m.kind + " reply for " + m.request_id.value_or("-") + " to " + m.recipient;
+    if (m.state == "sending" && std::time(nullptr) - casework::ParseUtc(m.sending_at.value_or("")) <
+                                    settings.resend_after_seconds) {
+      continue;  // interrupted moments ago: let the provider's Sent copy arrive first
+    }
+    if (m.state == "sending" && check_sent) {
+      // An earlier attempt may have gone out: look for it before sending again.
+      if (!imap) {
+        spdlog::warn("{}: earlier attempt may have been sent; waiting for IMAP to check {}", what,
+                     settings.sent_folder);
+        continue;
+      }
+      if (!imap->FindByMessageId(settings.sent_folder, m.message_id).empty()) {
+        Confirm(store, m);
+        store.AddEvent(m.request_id, "rtccd", "reply confirmed sent",
+                       m.kind + " <" + m.message_id + "> found in " + settings.sent_folder +
+                           "; not sent again");
+        spdlog::info("{}: found in {}, not sent again", what, settings.sent_folder);
+        ++sent;
+        continue;
+      }
+    }
+    store.MarkMailSending(m.id);  // committed (autocommit) before the message leaves
     try {
-      smtp.Send(envelope_from, {m.recipient}, m.raw);
+      smtp.Send(settings.envelope_from, {m.recipient}, m.raw);
     } catch (const mail::MailError& e) {
       store.MarkMailFailed(m.id, e.what());
-      spdlog::warn("{} reply for {} not sent yet (attempt {}): {}", m.kind,
-                   m.request_id.value_or("-"), m.attempts + 1, e.what());
+      spdlog::warn("{} not sent yet (attempt {}): {}", what, m.attempts + 1, e.what());
       continue;
     }
-    auto txn = store.Begin();
-    casework::MarkReplySent(store, m);
-    txn.Commit();
-    spdlog::info("sent {} reply for {} to {}", m.kind, m.request_id.value_or("-"), m.recipient);
+    if (settings.sent_copy == config::SentCopy::kAppend && imap) {
+      try {
+        imap->Append(settings.sent_folder, m.raw);
+      } catch (const mail::MailError& e) {
+        spdlog::warn("{}: sent, but not copied to {}: {}", what, settings.sent_folder, e.what());
+      }
+    }
+    Confirm(store, m);
+    spdlog::info("sent {}", what);
     ++sent;
   }
   return sent;

@@ -58,7 +58,8 @@ mstch::array Strings(const std::vector<std::string>& items) {
 
 const std::vector<std::string>& RequiredTemplates() {
   static const std::vector<std::string> kNames = {
-      "acknowledgement", "needs_info", "denied", "results", "outcome_recorded", "outcome_unclear"};
+      "acknowledgement", "needs_info",           "denied",   "results", "outcome_recorded",
+      "outcome_unclear", "outcome_needs_thread", "too_large"};
   return kNames;
 }
 
@@ -72,19 +73,23 @@ std::string BaseSubject(const std::string& subject) {
   return b == std::string::npos ? "" : s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
 
-ReplyComposer::ReplyComposer(const templates::TemplateSet& templates, MailIdentity identity)
-    : templates_(templates), identity_(std::move(identity)) {}
+ReplyComposer::ReplyComposer(const templates::TemplateSet& templates, MailIdentity identity,
+                             const ThreadToken& tokens)
+    : templates_(templates), identity_(std::move(identity)), tokens_(tokens) {}
 
-void ReplyComposer::Queue(casework::Store& store, const RequestRecord& r, const std::string& kind,
-                          const templates::RenderedText& text, const std::string& in_reply_to) {
+void ReplyComposer::Queue(casework::Store& store, const std::optional<std::string>& request_id,
+                          const std::string& to, const std::string& kind,
+                          const templates::RenderedText& text, const std::string& in_reply_to,
+                          std::vector<std::string> refs) {
   mail::OutgoingMessage m;
   m.from = identity_.from;
   m.from_name = identity_.from_name;
-  m.to = r.requestor;
+  m.to = to;
   m.subject = text.subject;
-  m.message_id = mail::NewMessageId(r.id, Domain(identity_.from));
-  m.in_reply_to = in_reply_to.empty() ? r.thread_message_id : in_reply_to;
-  std::vector<std::string> refs = store.ThreadMessageIds(r.id);
+  // About a request: a reply token, so that answers to it provably belong to that request.
+  m.message_id = request_id ? tokens_.NewMessageId(*request_id, Domain(identity_.from))
+                            : mail::NewMessageId("rtcc", Domain(identity_.from));
+  m.in_reply_to = in_reply_to;
   if (refs.size() > kMaxReferences) {
     std::vector<std::string> cut = {refs.front()};
     cut.insert(cut.end(), refs.end() - (kMaxReferences - 1), refs.end());
@@ -93,48 +98,77 @@ void ReplyComposer::Queue(casework::Store& store, const RequestRecord& r, const 
   m.references = refs;
   m.text_body = text.body;
   // RFC 3834: automatic replies say so, and ask other robots not to answer them.
-  m.extra_headers = {{"Auto-Submitted", "auto-replied"},
-                     {"X-Auto-Response-Suppress", "All"},
-                     {"X-RTCC-Request", r.id}};
-  store.QueueMail(r.id, kind, m.message_id, r.requestor, mail::BuildMessage(m));
+  m.extra_headers = {{"Auto-Submitted", "auto-replied"}, {"X-Auto-Response-Suppress", "All"}};
+  if (request_id) m.extra_headers.push_back({"X-RTCC-Request", *request_id});
+  store.QueueMail(request_id, kind, m.message_id, to, mail::BuildMessage(m));
 }
 
-void ReplyComposer::QueueAcknowledgement(casework::Store& store, const RequestRecord& r,
-                                         const std::string& in_reply_to) {
+void ReplyComposer::QueueForRequest(casework::Store& store, const RequestRecord& r,
+                                    const std::string& name, mstch::map extra,
+                                    const std::string& in_reply_to) {
   mstch::map ctx = BaseContext(r, identity_);
-  auto probes = store.Probes(r.id);
-  mstch::array list;
-  for (const auto& p : probes)
-    list.push_back(
-        mstch::map{{"filename", p.filename.empty() ? p.sha256.substr(0, 12) : p.filename}});
-  ctx.emplace("probes", list);
-  ctx.emplace("probe_count", std::to_string(probes.size()));
-  Queue(store, r, "acknowledgement", templates_.Render("acknowledgement", ctx), in_reply_to);
+  for (auto& [k, v] : extra) ctx.insert_or_assign(k, v);
+  std::string parent = in_reply_to.empty() ? r.thread_message_id : in_reply_to;
+  Queue(store, r.id, r.requestor, name, templates_.Render(name, ctx), parent,
+        store.ThreadMessageIds(r.id));
 }
 
-void ReplyComposer::QueueNeedsInfo(casework::Store& store, const RequestRecord& r,
-                                   const std::vector<std::string>& missing,
-                                   const std::string& in_reply_to) {
-  mstch::map ctx = BaseContext(r, identity_);
-  ctx.emplace("missing", Strings(missing));
-  Queue(store, r, "needs_info", templates_.Render("needs_info", ctx), in_reply_to);
+bool ReplyComposer::QueueIntakeReply(casework::Store& store, const casework::IntakeResult& result,
+                                     const IncomingRef& in) {
+  using casework::Reply;
+  if (result.reply == Reply::kNone) return false;
+  if (result.reply == Reply::kTooLarge) {
+    mstch::map ctx{{"request_id", result.request_id.value_or("")},
+                   {"has_request", result.request_id.has_value()},
+                   {"base_subject", BaseSubject(in.subject).empty() ? std::string("your message")
+                                                                    : BaseSubject(in.subject)},
+                   {"greeting", "Hello " + (in.from_name.empty() ? in.from_address : in.from_name)},
+                   {"size_mb", Fixed(static_cast<double>(in.size) / (1024 * 1024), 1)},
+                   {"limit_mb", Fixed(static_cast<double>(in.size_limit) / (1024 * 1024), 1)},
+                   {"signature", identity_.signature}};
+    std::vector<std::string> refs = in.references;
+    refs.push_back(in.message_id);
+    Queue(store, result.request_id, in.from_address, "too_large",
+          templates_.Render("too_large", ctx), in.message_id, refs);
+    return true;
+  }
+  if (!result.request_id) return false;
+  RequestRecord r = store.GetRequest(*result.request_id);
+  switch (result.reply) {
+    case Reply::kAcknowledgement: {
+      auto probes = store.Probes(r.id);
+      mstch::array list;
+      for (const auto& p : probes)
+        list.push_back(
+            mstch::map{{"filename", p.filename.empty() ? p.sha256.substr(0, 12) : p.filename}});
+      QueueForRequest(store, r, "acknowledgement",
+                      {{"probes", list}, {"probe_count", std::to_string(probes.size())}},
+                      in.message_id);
+      break;
+    }
+    case Reply::kNeedsInfo:
+      QueueForRequest(store, r, "needs_info", {{"missing", Strings(result.missing)}},
+                      in.message_id);
+      break;
+    case Reply::kOutcomeRecorded:
+      QueueForRequest(store, r, "outcome_recorded", {{"outcome", in.outcome}}, in.message_id);
+      break;
+    case Reply::kOutcomeUnclear:
+      QueueForRequest(store, r, "outcome_unclear", {{"outcome", in.outcome}}, in.message_id);
+      break;
+    case Reply::kOutcomeNeedsThread:
+      QueueForRequest(store, r, "outcome_needs_thread", {{"outcome", in.outcome}}, in.message_id);
+      break;
+    case Reply::kNone:
+    case Reply::kTooLarge:
+      return false;
+  }
+  return true;
 }
 
 void ReplyComposer::QueueDenied(casework::Store& store, const RequestRecord& r,
                                 const casework::DecisionRecord& d) {
-  mstch::map ctx = BaseContext(r, identity_);
-  ctx.emplace("analyst", d.analyst);
-  ctx.emplace("reason", d.reason);
-  Queue(store, r, "denied", templates_.Render("denied", ctx), "");
-}
-
-void ReplyComposer::QueueOutcomeReply(casework::Store& store, const RequestRecord& r,
-                                      bool understood, const std::string& outcome,
-                                      const std::string& in_reply_to) {
-  mstch::map ctx = BaseContext(r, identity_);
-  ctx.emplace("outcome", outcome);
-  std::string name = understood ? "outcome_recorded" : "outcome_unclear";
-  Queue(store, r, name, templates_.Render(name, ctx), in_reply_to);
+  QueueForRequest(store, r, "denied", {{"analyst", d.analyst}, {"reason", d.reason}}, "");
 }
 
 templates::RenderedText ReplyComposer::RenderResults(const RequestRecord& r,
@@ -207,7 +241,8 @@ void ReplyComposer::QueueResults(casework::Store& store, const RequestRecord& r,
                                  const casework::DecisionRecord& approval,
                                  const casework::SearchRecord& s) {
   auto text = RenderResults(r, approval, s, store.SearchFaces(s.id), store.Probes(r.id));
-  Queue(store, r, "results", text, "");
+  Queue(store, r.id, r.requestor, "results", text, r.thread_message_id,
+        store.ThreadMessageIds(r.id));
 }
 
 void ReplyComposer::SelfCheck() const {

@@ -3,10 +3,14 @@
 // caveat of the policy (4.3.4, 4.3.4.1, 4.5.3.2) and every candidate the search found.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "casework/store.h"
+#include "casework/workflow.h"
+#include "daemon/thread_token.h"
 #include "templates/template_set.h"
 
 namespace rtcc::daemon {
@@ -17,27 +21,36 @@ struct MailIdentity {
   std::string signature;  // last line of every reply
 };
 
+// The incoming message a reply answers.
+struct IncomingRef {
+  std::string from_address;
+  std::string from_name;
+  std::string subject;
+  std::string message_id;
+  std::vector<std::string> references;
+  std::string outcome;    // the "Outcome:" line, for outcome replies
+  std::int64_t size = 0;  // bytes, for the too-large reply
+  std::int64_t size_limit = 0;
+};
+
 // The templates every reply kind needs; the daemon refuses to start without them.
 const std::vector<std::string>& RequiredTemplates();
 
 class ReplyComposer {
  public:
-  ReplyComposer(const templates::TemplateSet& templates, MailIdentity identity);
+  ReplyComposer(const templates::TemplateSet& templates, MailIdentity identity,
+                const ThreadToken& tokens);
 
-  // Each Queue* renders one reply to the request's requestor, threads it (In-Reply-To the
-  // message it answers, References the whole thread) and queues it in the outbox.
-  void QueueAcknowledgement(casework::Store& store, const casework::RequestRecord& request,
-                            const std::string& in_reply_to);
-  void QueueNeedsInfo(casework::Store& store, const casework::RequestRecord& request,
-                      const std::vector<std::string>& missing, const std::string& in_reply_to);
+  // Queues the reply casework asked for in answer to `incoming` (IntakeResult::reply), threaded
+  // to it. Returns false when there is nothing to send (Reply::kNone).
+  bool QueueIntakeReply(casework::Store& store, const casework::IntakeResult& result,
+                        const IncomingRef& incoming);
+
   void QueueDenied(casework::Store& store, const casework::RequestRecord& request,
                    const casework::DecisionRecord& decision);
   // Throws templates::TemplateError if the rendered reply lacks a caveat or a candidate.
   void QueueResults(casework::Store& store, const casework::RequestRecord& request,
                     const casework::DecisionRecord& approval, const casework::SearchRecord& search);
-  void QueueOutcomeReply(casework::Store& store, const casework::RequestRecord& request,
-                         bool understood, const std::string& outcome,
-                         const std::string& in_reply_to);
 
   // Renders a results reply for a made-up search and checks it as QueueResults does, so that a
   // template that drops the caveats stops the daemon at start rather than at the first search.
@@ -49,12 +62,17 @@ class ReplyComposer {
                                         const casework::SearchRecord& search,
                                         const std::vector<casework::FaceResult>& faces,
                                         const std::vector<casework::ProbeRecord>& probes) const;
-  void Queue(casework::Store& store, const casework::RequestRecord& request,
-             const std::string& kind, const templates::RenderedText& text,
-             const std::string& in_reply_to);
+  // Renders `name` for `request` with `extra` context and queues it to the requestor.
+  void QueueForRequest(casework::Store& store, const casework::RequestRecord& request,
+                       const std::string& name, mstch::map extra, const std::string& in_reply_to);
+  // Queues a message; `request` may be absent (a reply to a message that filed nothing).
+  void Queue(casework::Store& store, const std::optional<std::string>& request_id,
+             const std::string& to, const std::string& kind, const templates::RenderedText& text,
+             const std::string& in_reply_to, std::vector<std::string> references);
 
   const templates::TemplateSet& templates_;
   MailIdentity identity_;
+  const ThreadToken& tokens_;
 };
 
 // "Re: Re: [RTCC-2026-000001] Photo" -> "Photo": the subject without reply prefixes and tags.

@@ -58,11 +58,12 @@ class ReplyComposerTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<casework::Store> store_;
   MailIdentity identity_{"rtcc@pd.test", "Real Time Crime Center", "RTCC"};
+  ThreadToken tokens_{std::string(32, 'k')};
 };
 
 TEST_F(ReplyComposerTest, ResultsCarryEveryCandidateAndEveryCaveatInTheThread) {
   templates::TemplateSet set(RTCC_TEMPLATES_DIR, RequiredTemplates());
-  ReplyComposer composer(set, identity_);
+  ReplyComposer composer(set, identity_, tokens_);
   auto [request, search] = Searched();
   auto txn = store_->Begin();
   composer.QueueResults(*store_, request, *store_->LatestDecision(request.id), search);
@@ -78,6 +79,7 @@ TEST_F(ReplyComposerTest, ResultsCarryEveryCandidateAndEveryCaveatInTheThread) {
   ASSERT_FALSE(parsed.references.empty());
   EXPECT_EQ(parsed.references.front(), "orig@pd.test");
   EXPECT_EQ(parsed.auto_submitted, "auto-replied");
+  EXPECT_EQ(tokens_.Verify(parsed.message_id), request.id) << "the results carry a reply token";
   const std::string& body = parsed.text_body;
   for (const auto& caveat : casework::ResultCaveats())
     EXPECT_NE(body.find(caveat), std::string::npos) << caveat;
@@ -100,7 +102,7 @@ TEST_F(ReplyComposerTest, ATemplateWithoutTheCaveatsIsRefused) {
         << "Subject: s\n\n{{#probes}}{{#faces}}{{#candidates}}{{subject_id}} "
            "{{/candidates}}{{/faces}}{{/probes}}\n";
   templates::TemplateSet set(tpl, RequiredTemplates());
-  ReplyComposer composer(set, identity_);
+  ReplyComposer composer(set, identity_, tokens_);
   EXPECT_THROW(composer.SelfCheck(), templates::TemplateError);
   auto [request, search] = Searched();
   auto txn = store_->Begin();
@@ -115,12 +117,12 @@ TEST_F(ReplyComposerTest, ATemplateThatDropsCandidatesIsRefused) {
     std::ofstream(tpl / (name + ".mustache"))
         << "Subject: s\n\n{{#caveats}}{{.}}\n{{/caveats}}top candidate only\n";
   templates::TemplateSet set(tpl, RequiredTemplates());
-  EXPECT_THROW(ReplyComposer(set, identity_).SelfCheck(), templates::TemplateError);
+  EXPECT_THROW(ReplyComposer(set, identity_, tokens_).SelfCheck(), templates::TemplateError);
 }
 
 TEST_F(ReplyComposerTest, ShippedTemplatesPassTheSelfCheck) {
   templates::TemplateSet set(RTCC_TEMPLATES_DIR, RequiredTemplates());
-  EXPECT_NO_THROW(ReplyComposer(set, identity_).SelfCheck());
+  EXPECT_NO_THROW(ReplyComposer(set, identity_, tokens_).SelfCheck());
 }
 
 TEST(BaseSubject, StripsPrefixesAndTags) {

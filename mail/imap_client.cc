@@ -1,6 +1,7 @@
 #include "mail/imap_client.h"
 
 #include <algorithm>
+#include <cstring>
 #include <regex>
 #include <sstream>
 
@@ -25,6 +26,21 @@ std::string BaseUrl(const std::string& url) {
 }
 
 }  // namespace
+
+std::string UidSet(std::vector<std::uint32_t> uids) {
+  std::sort(uids.begin(), uids.end());
+  uids.erase(std::unique(uids.begin(), uids.end()), uids.end());
+  std::string set;
+  for (std::size_t i = 0; i < uids.size();) {
+    std::size_t j = i;
+    while (j + 1 < uids.size() && uids[j + 1] == uids[j] + 1) ++j;
+    if (!set.empty()) set += ',';
+    set += std::to_string(uids[i]);
+    if (j > i) set += ':' + std::to_string(uids[j]);
+    i = j + 1;
+  }
+  return set;
+}
 
 std::string QuoteMailbox(const std::string& name) {
   if (name.find_first_of(" \"\\(){%*]") == std::string::npos && !name.empty()) return name;
@@ -107,10 +123,92 @@ std::string ImapClient::FetchMessage(const std::string& mailbox, std::uint32_t u
   return message;
 }
 
+std::int64_t ImapClient::MessageSize(const std::string& mailbox, std::uint32_t uid) {
+  static const std::regex kSize(R"(RFC822\.SIZE (\d+))");
+  std::string r = Command(mailbox, "UID FETCH " + std::to_string(uid) + " (RFC822.SIZE)",
+                          "FETCH RFC822.SIZE of UID " + std::to_string(uid));
+  std::smatch m;
+  if (!std::regex_search(r, m, kSize))
+    throw MailError("FETCH RFC822.SIZE of UID " + std::to_string(uid) + ": no size in the reply",
+                    CURLE_WEIRD_SERVER_REPLY);
+  return std::stoll(m[1].str());
+}
+
+std::map<std::uint32_t, std::int64_t> ImapClient::MessageSizes(
+    const std::string& mailbox, const std::vector<std::uint32_t>& uids) {
+  static const std::regex kLine(
+      R"(UID (\d+)[^\r\n]*RFC822\.SIZE (\d+)|RFC822\.SIZE (\d+)[^\r\n]*UID (\d+))");
+  std::map<std::uint32_t, std::int64_t> sizes;
+  if (uids.empty()) return sizes;
+  std::string r =
+      Command(mailbox, "UID FETCH " + UidSet(uids) + " (RFC822.SIZE)", "FETCH RFC822.SIZE");
+  for (auto it = std::sregex_iterator(r.begin(), r.end(), kLine); it != std::sregex_iterator();
+       ++it) {
+    const auto& m = *it;
+    if (m[1].matched)
+      sizes[static_cast<std::uint32_t>(std::stoul(m[1].str()))] = std::stoll(m[2].str());
+    else
+      sizes[static_cast<std::uint32_t>(std::stoul(m[4].str()))] = std::stoll(m[3].str());
+  }
+  return sizes;
+}
+
+std::string ImapClient::FetchHeader(const std::string& mailbox, std::uint32_t uidvalidity,
+                                    std::uint32_t uid) {
+  curl_.ResetTransfer();
+  std::string header;
+  std::string url = MailboxUrl(mailbox) + ";UIDVALIDITY=" + std::to_string(uidvalidity) +
+                    "/;UID=" + std::to_string(uid) + "/;SECTION=HEADER";
+  curl_easy_setopt(curl_.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl_.get(), CURLOPT_WRITEFUNCTION, AppendToString);
+  curl_easy_setopt(curl_.get(), CURLOPT_WRITEDATA, &header);
+  curl_.Perform("FETCH header of UID " + std::to_string(uid) + " from " + mailbox);
+  return header;
+}
+
+namespace {
+struct UploadCursor {
+  std::string_view data;
+  std::size_t offset = 0;
+};
+std::size_t ReadFromCursor(char* buffer, std::size_t size, std::size_t nitems, void* user) {
+  auto* cursor = static_cast<UploadCursor*>(user);
+  std::size_t n = std::min(size * nitems, cursor->data.size() - cursor->offset);
+  std::memcpy(buffer, cursor->data.data() + cursor->offset, n);
+  cursor->offset += n;
+  return n;
+}
+}  // namespace
+
+void ImapClient::Append(const std::string& mailbox, std::string_view message) {
+  curl_.ResetTransfer();
+  UploadCursor cursor{message};
+  curl_easy_setopt(curl_.get(), CURLOPT_URL, MailboxUrl(mailbox).c_str());
+  curl_easy_setopt(curl_.get(), CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(curl_.get(), CURLOPT_READFUNCTION, ReadFromCursor);
+  curl_easy_setopt(curl_.get(), CURLOPT_READDATA, &cursor);
+  curl_easy_setopt(curl_.get(), CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(message.size()));
+  curl_.Perform("APPEND to " + mailbox);
+}
+
+std::vector<std::uint32_t> ImapClient::FindByMessageId(const std::string& mailbox,
+                                                       const std::string& message_id) {
+  if (message_id.find_first_of("\"\\\r\n") != std::string::npos)
+    throw std::invalid_argument("unsafe Message-ID for an IMAP search: " + message_id);
+  return SearchUids(mailbox, "HEADER Message-ID \"<" + message_id + ">\"");
+}
+
 void ImapClient::MoveMessage(const std::string& mailbox, std::uint32_t uid,
                              const std::string& destination) {
   Command(mailbox, "UID MOVE " + std::to_string(uid) + " " + QuoteMailbox(destination),
           "UID MOVE " + std::to_string(uid) + " to " + destination);
+}
+
+void ImapClient::MoveMessages(const std::string& mailbox, const std::vector<std::uint32_t>& uids,
+                              const std::string& destination) {
+  if (uids.empty()) return;
+  Command(mailbox, "UID MOVE " + UidSet(uids) + " " + QuoteMailbox(destination),
+          "UID MOVE " + std::to_string(uids.size()) + " message(s) to " + destination);
 }
 
 void ImapClient::EnsureMailbox(const std::string& mailbox) {

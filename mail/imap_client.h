@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mail/mail_transport.h"
@@ -31,8 +33,27 @@ class ImapClient {
   std::string FetchMessage(const std::string& mailbox, std::uint32_t uidvalidity,
                            std::uint32_t uid);
 
+  // The size in bytes of message `uid` (RFC822.SIZE), without downloading it.
+  std::int64_t MessageSize(const std::string& mailbox, std::uint32_t uid);
+  // The sizes of several messages in one command; a UID the server does not list is absent.
+  std::map<std::uint32_t, std::int64_t> MessageSizes(const std::string& mailbox,
+                                                     const std::vector<std::uint32_t>& uids);
+
+  // The header of message `uid` only (up to and including the blank line).
+  std::string FetchHeader(const std::string& mailbox, std::uint32_t uidvalidity, std::uint32_t uid);
+
+  // Appends `message` to `mailbox` (flagged \Seen by libcurl).
+  void Append(const std::string& mailbox, std::string_view message);
+
+  // UIDs in `mailbox` of messages whose Message-ID header is `message_id` (no brackets).
+  std::vector<std::uint32_t> FindByMessageId(const std::string& mailbox,
+                                             const std::string& message_id);
+
   // Moves message `uid` from `mailbox` to `destination` (UID MOVE, RFC 6851).
   void MoveMessage(const std::string& mailbox, std::uint32_t uid, const std::string& destination);
+  // Moves several messages in one command.
+  void MoveMessages(const std::string& mailbox, const std::vector<std::uint32_t>& uids,
+                    const std::string& destination);
 
   // Creates `mailbox` if it does not exist.
   void EnsureMailbox(const std::string& mailbox);
@@ -45,6 +66,9 @@ class ImapClient {
 
   CurlHandle curl_;
 };
+
+// An IMAP sequence set of UIDs, ranges folded: {1,2,3,7} -> "1:3,7".
+std::string UidSet(std::vector<std::uint32_t> uids);
 
 // Quotes a mailbox name as an IMAP string when it needs it ("My Folder" -> "\"My Folder\"").
 std::string QuoteMailbox(const std::string& name);

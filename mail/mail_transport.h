@@ -19,7 +19,7 @@ struct ServerConfig {
   std::string ca_file;   // empty: the system's trust store
   // Allows a connection without TLS; only honoured for 127.0.0.1, ::1 and localhost.
   bool allow_plaintext = false;
-  long timeout_seconds = 60;
+  long timeout_seconds = 300;  // a whole transfer; stalls are detected sooner (30 s)
 };
 
 // A transfer failed. what() says which operation, on which server, and curl's reason — never

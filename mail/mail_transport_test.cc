@@ -27,6 +27,13 @@ TEST(MailTransport, UnknownSchemeIsRefused) {
   EXPECT_THROW(ImapClient{c}, std::invalid_argument);
 }
 
+TEST(MailTransport, UidSetsFoldRanges) {
+  EXPECT_EQ(UidSet({7, 1, 2, 3, 9, 10}), "1:3,7,9:10");
+  EXPECT_EQ(UidSet({5}), "5");
+  EXPECT_EQ(UidSet({4, 4, 4}), "4");
+  EXPECT_EQ(UidSet({}), "");
+}
+
 TEST(MailTransport, MailboxNamesAreQuotedWhenNeeded) {
   EXPECT_EQ(QuoteMailbox("rtcc-processed"), "rtcc-processed");
   EXPECT_EQ(QuoteMailbox("RTCC Done"), "\"RTCC Done\"");

@@ -10,7 +10,7 @@
 
 #include "casework/policy.h"
 #include "casework/store.h"
-#include "tests/mail_stack.h"
+#include "tests/rtcc_site.h"
 
 namespace rtcc::testing {
 namespace {
@@ -23,39 +23,16 @@ class EndToEnd : public ::testing::Test {
   static void SetUpTestSuite() {
     if (::geteuid() != 0)
       GTEST_SKIP() << "the loopback mail stack runs Dovecot and Postfix as root";
-    dir_ = std::filesystem::temp_directory_path() / ("rtcc-e2e-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    stack_ = new MailStack(dir_ / "mail");
-
-    std::ofstream(dir_ / "rtcc.toml")
-        << "[rtcc]\n"
-        << "data_dir = \"" << (dir_ / "data").string() << "\"\n"
-        << "templates_dir = \"" << RTCC_TEMPLATES_DIR << "\"\n"
-        << "poll_interval_seconds = 1\n"
-        << "[imap]\n"
-        << "url = \"imap://127.0.0.1:" << stack_->Get("IMAP_PORT") << "\"\n"  // STARTTLS required
-        << "user = \"" << stack_->Get("RTCC_USER") << "\"\n"
-        << "password_file = \"" << (dir_ / "mail/rtcc.password").string() << "\"\n"
-        << "ca_file = \"" << stack_->Get("CA_FILE") << "\"\n"
-        << "[smtp]\n"
-        << "url = \"smtp://127.0.0.1:" << stack_->Get("SUBMISSION_PORT") << "/rtcc.pd.test\"\n"
-        << "user = \"" << stack_->Get("RTCC_USER") << "\"\n"
-        << "password_file = \"" << (dir_ / "mail/rtcc.password").string() << "\"\n"
-        << "ca_file = \"" << stack_->Get("CA_FILE") << "\"\n"
-        << "from = \"rtcc@pd.test\"\n"
-        << "[senders]\nallowed_domains = [\"pd.test\"]\n"
-        << "[roster]\nanalysts = [\"analyst\"]\n";
-
+    site_ = new RtccSite("e2e");
     // The gallery: every dlib_johns photo except the probe.
     for (const auto& person : std::filesystem::directory_iterator(kFaces / "dlib_johns")) {
-      auto dest = dir_ / "gallery" / person.path().filename();
+      auto dest = site_->dir() / "gallery" / person.path().filename();
       std::filesystem::create_directories(dest);
       for (const auto& photo : std::filesystem::directory_iterator(person))
         if (photo.path() != kProbe)
           std::filesystem::copy_file(photo, dest / photo.path().filename());
     }
-    auto enrolled = Ctl("gallery enroll " + (dir_ / "gallery").string());
+    auto enrolled = site_->Ctl("gallery enroll " + (site_->dir() / "gallery").string());
     ASSERT_EQ(enrolled.exit_code, 0) << enrolled.output;
     // 54 photos; two of John_Shimkus's are byte-identical, and the same image is enrolled once.
     ASSERT_NE(enrolled.output.find("enrolled 53 face(s) from 54 image(s); 1 already enrolled"),
@@ -64,29 +41,23 @@ class EndToEnd : public ::testing::Test {
   }
 
   static void TearDownTestSuite() {
-    delete stack_;
-    stack_ = nullptr;
-    if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir_);
+    delete site_;
+    site_ = nullptr;
   }
 
   void SetUp() override {
-    if (!stack_) GTEST_SKIP();
+    if (!site_) GTEST_SKIP();
+    stack_ = &site_->mail();
+    dir_ = site_->dir();
   }
 
-  static CommandResult Ctl(const std::string& args) {
-    return RunCommand(std::string(RTCCCTL_PATH) + " --config " + (dir_ / "rtcc.toml").string() +
-                      " " + args);
-  }
-  static CommandResult Daemon(int ticks) {
-    auto r = RunCommand(std::string(RTCCD_PATH) + " --config " + (dir_ / "rtcc.toml").string() +
-                        " --ticks " + std::to_string(ticks));
-    std::ofstream(dir_ / "rtccd.log", std::ios::app) << r.output;
-    return r;
-  }
-  static casework::Store Store() { return casework::Store(dir_ / "data/rtcc.sqlite"); }
+  static CommandResult Ctl(const std::string& args) { return site_->Ctl(args); }
+  static CommandResult Daemon(int ticks) { return site_->Daemon(ticks); }
+  static casework::Store Store() { return site_->Store(); }
 
-  static inline std::filesystem::path dir_;
-  static inline MailStack* stack_ = nullptr;
+  static inline RtccSite* site_ = nullptr;
+  const MailStack* stack_ = nullptr;
+  std::filesystem::path dir_;
 };
 
 std::string RequestIdIn(const std::string& subject) {

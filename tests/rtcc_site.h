@@ -1,0 +1,45 @@
+// Test support: one rtcc installation for integration tests — a temp dir, the loopback mail stack,
+// an rtcc.toml pointing at it, the real rtccd and rtccctl binaries, and the store they share.
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "casework/store.h"
+#include "tests/mail_stack.h"
+
+namespace rtcc::testing {
+
+class RtccSite {
+ public:
+  // Creates `name` under the temp dir, starts the mail stack there and writes rtcc.toml with
+  // `extra_toml` appended to the [rtcc] table (e.g. "poll_interval_seconds = 0.2\n").
+  RtccSite(const std::string& name, const std::string& extra_rtcc = "",
+           const std::string& extra_imap = "", const std::string& extra_smtp = "");
+  ~RtccSite();  // stops any daemon left running and the mail stack; keeps the dir on failure
+
+  const MailStack& mail() const { return *stack_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path config() const { return dir_ / "rtcc.toml"; }
+
+  CommandResult Ctl(const std::string& args) const;
+  // Runs rtccd for `ticks` ticks in the foreground; its output is appended to rtccd.log.
+  CommandResult Daemon(int ticks) const;
+  // Starts rtccd in the background (until StopDaemon / KillDaemon); output to rtccd.log.
+  void StartDaemon();
+  void KillDaemon();  // SIGKILL, as a crash
+  void StopDaemon();  // SIGTERM, then wait
+  bool DaemonRunning() const { return daemon_pid_ > 0; }
+
+  casework::Store Store() const { return casework::Store(dir_ / "data/rtcc.sqlite"); }
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<MailStack> stack_;
+  pid_t daemon_pid_ = -1;
+};
+
+}  // namespace rtcc::testing
