@@ -1,6 +1,7 @@
 #include "matcher/face_engine.h"
 
 #include <gtest/gtest.h>
+#include <libheif/heif.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -13,9 +14,12 @@
 #include <map>
 #include <numeric>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "matcher/test_images.h"
 
 namespace rtcc::matcher {
 namespace {
@@ -25,11 +29,8 @@ namespace fs = std::filesystem;
 const fs::path kFaces = RTCC_TEST_FACES_DIR;
 const fs::path kYuNet = RTCC_TEST_YUNET;
 
-std::vector<std::uint8_t> ReadBytes(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  EXPECT_TRUE(in) << file;
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using testing::Encode;
+using testing::ReadBytes;
 
 std::vector<fs::path> SortedFiles(const fs::path& dir) {
   std::vector<fs::path> files;
@@ -241,7 +242,9 @@ TEST(FaceEngine, RefusesNonImagesAndEmptyInput) {
   try {
     Engine().Analyze(bytes);
   } catch (const ImageError& e) {
-    EXPECT_STREQ(e.what(), "The attachment is not a JPEG, PNG or WebP image.");
+    EXPECT_STREQ(e.what(),
+                 "The attachment is not an image this desk can read (JPEG, PNG, WebP, TIFF, BMP, "
+                 "HEIC/HEIF or AVIF).");
   }
 }
 
@@ -387,6 +390,179 @@ TEST(YuNetModel, MissingFileSaysWhereToPutIt) {
       error.find("put face_detection_yunet_2022mar.onnx (see ../shared/models/MANIFEST.md) at " +
                  options.yunet_model.string()),
       std::string::npos)
+      << error;
+}
+
+}  // namespace
+}  // namespace rtcc::matcher
+
+namespace rtcc::matcher {
+namespace {
+
+// ageitgey/test__obama1.jpg (1480 x 832, a frontal press photo, no EXIF) at half size: 740 x 416,
+// eyes ~75 px apart. Re-encoded by OpenCV, so it carries no metadata of its own.
+const cv::Mat& ObamaPhoto() {
+  static const cv::Mat photo = [] {
+    cv::Mat full = cv::imread((kFaces / "ageitgey/test__obama1.jpg").string()), half;
+    cv::resize(full, half, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+    return half;
+  }();
+  return photo;
+}
+
+const DetectedFace& UprightObama() {
+  static const DetectedFace face = [] {
+    const auto faces = Engine().Analyze(Encode(ObamaPhoto(), ".png"));
+    EXPECT_EQ(faces.size(), 1u);
+    return faces.empty() ? DetectedFace{} : faces.front();
+  }();
+  return face;
+}
+
+// A phone stores the sensor's pixels and says in EXIF how to turn them: orientation 6 (held
+// upright), 8 (upright the other way), 3 (upside down). The face must be found in each, at the
+// same place of the upright image, with the same embedding.
+TEST(FaceEngine, RotatedPhotosStillFindTheFace) {
+  const DetectedFace& upright = UprightObama();
+  for (const int orientation : {3, 6, 8}) {
+    const cv::Mat stored = testing::StoredFor(ObamaPhoto(), orientation);
+    const std::vector<std::uint8_t> jpeg =
+        testing::WithExif(Encode(stored, ".jpg", {cv::IMWRITE_JPEG_QUALITY, 95}),
+                          {{"Exif.Image.Orientation", std::to_string(orientation)}});
+    const ProbeAnalysis a = Engine().AnalyzeProbe(jpeg);
+    EXPECT_EQ(a.image.orientation, orientation);
+    EXPECT_EQ(a.image.width, 740);
+    EXPECT_EQ(a.image.height, 416);
+    ASSERT_EQ(a.faces.size(), 1u) << orientation;
+    EXPECT_NEAR(a.faces[0].box.x, upright.box.x, 6) << orientation;
+    EXPECT_NEAR(a.faces[0].box.y, upright.box.y, 6) << orientation;
+    EXPECT_LT(Distance(a.faces[0].embedding, upright.embedding), 0.1f) << orientation;
+  }
+  // The control: the upside-down pixels without their tag. HOG finds no upright face there.
+  const std::vector<std::uint8_t> untagged = Encode(testing::StoredFor(ObamaPhoto(), 3), ".jpg");
+  const auto faces = Engine().Analyze(untagged);
+  for (const DetectedFace& f : faces) {
+    EXPECT_GE(Distance(f.embedding, upright.embedding), 0.3f);
+  }
+}
+
+TEST(FaceEngine, TiffBmpAndWebpPhotosFindTheFace) {
+  const DetectedFace& upright = UprightObama();
+  for (const std::string ext : {".tiff", ".bmp", ".webp"}) {
+    const ProbeAnalysis a = Engine().AnalyzeProbe(Encode(ObamaPhoto(), ext));
+    ASSERT_EQ(a.faces.size(), 1u) << ext;
+    EXPECT_LT(Distance(a.faces[0].embedding, upright.embedding), 0.05f) << ext;
+  }
+  EXPECT_EQ(Engine().AnalyzeProbe(Encode(ObamaPhoto(), ".tiff")).image.format, "TIFF");
+  EXPECT_EQ(Engine().AnalyzeProbe(Encode(ObamaPhoto(), ".bmp")).image.format, "BMP");
+}
+
+// An iPhone's HEIC, made at test time with libheif's x265 encoder, stored turned as a phone held
+// upright stores it (orientation 6 in its irot box).
+TEST(FaceEngine, HeicPhotoFindsTheFace) {
+  if (!heif_have_encoder_for_format(heif_compression_HEVC)) {
+    GTEST_SKIP() << "this libheif has no HEVC encoder";
+  }
+  const DetectedFace& upright = UprightObama();
+  for (const int orientation : {1, 6}) {
+    const auto heic =
+        testing::EncodeHeif(testing::StoredFor(ObamaPhoto(), orientation),
+                            testing::HeifCodec::kHevc, orientation, {{"Exif.Image.Make", "Apple"}});
+    ASSERT_TRUE(heic);
+    const ProbeAnalysis a = Engine().AnalyzeProbe(*heic);
+    EXPECT_EQ(a.image.format, "HEIC");
+    EXPECT_EQ(a.image.camera_make, "Apple");
+    EXPECT_EQ(a.image.width, 740);
+    ASSERT_EQ(a.faces.size(), 1u) << orientation;
+    EXPECT_LT(Distance(a.faces[0].embedding, upright.embedding), 0.1f) << orientation;
+  }
+}
+
+TEST(FaceEngine, EveryFaceHasItsLandmarksCropAndQuality) {
+  const ProbeAnalysis a = Engine().AnalyzeProbe(ReadBytes(kFaces / "ageitgey/two_people.jpg"));
+  ASSERT_EQ(a.faces.size(), 2u);
+  EXPECT_EQ(a.image.format, "JPEG");
+  EXPECT_EQ(a.image.width, 1126);
+  for (const DetectedFace& f : a.faces) {
+    const FaceBox& b = f.box;
+    for (const Point& p : f.landmarks) {
+      EXPECT_GE(p.x, b.x - 0.1 * b.width);
+      EXPECT_LE(p.x, b.x + 1.1 * b.width);
+      EXPECT_GE(p.y, b.y);
+      EXPECT_LE(p.y, b.y + b.height);
+    }
+    // [0] [1] the eye on the image's right, [2] [3] the one on its left, [4] below both.
+    EXPECT_GT(f.landmarks[1].x, f.landmarks[3].x);
+    EXPECT_GT(f.landmarks[0].x, f.landmarks[1].x);
+    EXPECT_LT(f.landmarks[2].x, f.landmarks[3].x);
+    EXPECT_GT(f.landmarks[4].y, f.landmarks[0].y);
+    EXPECT_GT(f.landmarks[4].y, f.landmarks[2].y);
+    // The crop is a JPEG of the box with a margin, from the probe's own pixels.
+    const cv::Mat crop = cv::imdecode(f.crop_jpeg, cv::IMREAD_COLOR);
+    ASSERT_FALSE(crop.empty());
+    EXPECT_GT(crop.cols, b.width);
+    EXPECT_LE(std::max(crop.cols, crop.rows), 320);
+    EXPECT_GT(f.quality.inter_eye_px, 50);  // measured 67.9 and 63.6
+    EXPECT_EQ(f.quality.detector_score, b.detector_score);
+  }
+  // The crop shows the face that was searched: found again, the same person.
+  const auto again = Engine().Analyze(a.faces[1].crop_jpeg);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_LT(Distance(again[0].embedding, a.faces[1].embedding), 0.2f);
+  EXPECT_GE(Distance(again[0].embedding, a.faces[0].embedding), 0.6f);
+}
+
+// Flip and jitter average more views of the same chip: reproducible (jitter's random generator
+// starts from the same seed for each face) and close to the plain embedding.
+TEST(FaceEngine, FlipAndJitterAreReproducibleAndCloseToThePlainEmbedding) {
+  EngineOptions plain_options;
+  plain_options.flip = false;
+  plain_options.jitter = 0;
+  EngineOptions jitter_options;
+  jitter_options.flip = true;
+  jitter_options.jitter = 3;
+  const auto plain = FaceEngine::Load(plain_options);
+  const auto jittered = FaceEngine::Load(jitter_options);
+  EXPECT_EQ(jittered->settings(), "detector=hog flip=1 jitter=3 mmod_fallback=1");
+  const std::vector<std::uint8_t> bytes = ReadBytes(kFaces / "ageitgey/obama_small.jpg");
+  const Embedding p = plain->Analyze(bytes).at(0).embedding;
+  const Embedding j1 = jittered->Analyze(bytes).at(0).embedding;
+  const Embedding j2 = jittered->Analyze(bytes).at(0).embedding;
+  EXPECT_EQ(j1, j2);
+  EXPECT_GT(Distance(p, j1), 0.0f);
+  EXPECT_LT(Distance(p, j1), 0.1f);
+}
+
+// dlib's CNN detector, opt-in for hard probes. obama.jpg at 45 % (410 x 512) keeps the test short:
+// MMOD takes seconds per megapixel on this machine.
+TEST(FaceEngine, MmodFindsTheFaceInObama) {
+  EngineOptions options;
+  options.detector = Detector::kMmod;
+  const auto mmod = FaceEngine::Load(options);
+  EXPECT_EQ(mmod->settings().rfind("detector=mmod", 0), 0u);
+  cv::Mat obama = cv::imread((kFaces / "ageitgey/obama.jpg").string()), small;
+  cv::resize(obama, small, cv::Size(), 0.45, 0.45, cv::INTER_AREA);
+  const auto faces = mmod->Analyze(Encode(small, ".png"));
+  ASSERT_EQ(faces.size(), 1u);
+  EXPECT_GT(faces[0].box.detector_score, 0.5);
+  EXPECT_LT(Distance(faces[0].embedding, OneFace(kFaces / "ageitgey/obama2.jpg")), 0.6f);
+  EXPECT_GE(Distance(faces[0].embedding, OneFace(kFaces / "ageitgey/biden.jpg")), 0.6f);
+}
+
+TEST(FaceEngine, MissingMmodModelNamesIt) {
+  const fs::path dir = fs::temp_directory_path() / ("rtcc-no-mmod-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  for (const char* f :
+       {"shape_predictor_5_face_landmarks.dat", "dlib_face_recognition_resnet_model_v1.dat"}) {
+    fs::copy_file(DefaultModelDir() / f, dir / f, fs::copy_options::overwrite_existing);
+  }
+  EngineOptions options;
+  options.model_dir = dir;
+  options.detector = Detector::kMmod;
+  const std::string error = ModelErrorOf(options);
+  fs::remove_all(dir);
+  EXPECT_NE(error.find((dir / "mmod_human_face_detector.dat").string() + " is missing"),
+            std::string::npos)
       << error;
 }
 
