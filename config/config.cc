@@ -107,13 +107,20 @@ mail::ServerConfig Server(const Reader& r, const std::string& section, const cha
   s.ca_file = r.Path(section + ".ca_file", "").string();
   s.allow_plaintext = r.Bool(section + ".allow_plaintext", false);
   s.timeout_seconds = r.Int(section + ".timeout_seconds", 300, 1, 3600);
-  if (const char* env = std::getenv(env_name); env && *env) {
+  s.oauth2_token_file = r.Path(section + ".oauth2_token_file", "").string();
+  s.oauth2_token_command = r.String(section + ".oauth2_token_command", "");
+  if (!s.oauth2_token_file.empty() && !s.oauth2_token_command.empty())
+    r.Fail(section, "set oauth2_token_file or oauth2_token_command, not both");
+  if (!s.oauth2_token_file.empty() || !s.oauth2_token_command.empty()) {
+    // OAuth2: no password at all.
+  } else if (const char* env = std::getenv(env_name); env && *env) {
     s.password = env;
   } else {
     auto file = r.Path(section + ".password_file", "");
     if (file.empty())
-      r.Fail(section + ".password_file",
-             std::string("no password: set password_file or ") + env_name);
+      r.Fail(section + ".password_file", std::string("no password: set password_file, ") +
+                                             env_name +
+                                             ", or oauth2_token_file / oauth2_token_command");
     s.password = ReadSecretFile(r, section + ".password_file", file);
   }
   try {

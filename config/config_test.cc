@@ -67,6 +67,16 @@ TEST_F(ConfigTest, EnvironmentPasswordWins) {
   unsetenv("RTCC_IMAP_PASSWORD");
 }
 
+TEST_F(ConfigTest, OAuth2TokensReplaceThePassword) {
+  Config c = LoadConfig(Write("", "oauth2_token_command = \"printf tok\"\n"));
+  EXPECT_EQ(c.imap.server.oauth2_token_command, "printf tok");
+  EXPECT_TRUE(c.imap.server.password.empty()) << "no password is read when OAuth2 is configured";
+  EXPECT_EQ(mail::ReadBearerToken(c.imap.server), "tok");
+  EXPECT_NE(ErrorOf(Write("", "oauth2_token_command = \"a\"\noauth2_token_file = \"b\"\n"))
+                .find("not both"),
+            std::string::npos);
+}
+
 TEST_F(ConfigTest, PasswordInTheFileIsRefused) {
   EXPECT_NE(ErrorOf(Write("", "password = \"hunter2\"\n"))
                 .find("secrets do not belong in the config file"),

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <regex>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 namespace rtcc::mail {
 namespace {
@@ -32,11 +34,53 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
+// Longer lines are never a quote header; and std::regex, whose matcher recurses once per
+// character, is only ever given short strings (a 100 kB line overflowed the stack).
+constexpr std::size_t kMaxQuoteHeader = 1000;
+// A label is what precedes the first ':' and is at most this long.
+constexpr std::size_t kMaxLabel = 120;
+
 bool IsQuoteHeader(const std::string& line) {
+  if (line.size() > kMaxQuoteHeader) return false;
   static const std::regex kWrote(R"(^On .+ wrote:\s*$)", std::regex::icase);
   static const std::regex kOriginal(R"(^-+\s*(original|forwarded) message\s*-+\s*$)",
                                     std::regex::icase);
-  return std::regex_match(line, kWrote) || std::regex_match(line, kOriginal);
+  static const std::regex kApple(R"(^\s*begin forwarded message:\s*$)", std::regex::icase);
+  return std::regex_match(line, kWrote) || std::regex_match(line, kOriginal) ||
+         std::regex_match(line, kApple);
+}
+
+bool StartsWithLabel(std::string_view line, std::initializer_list<std::string_view> labels) {
+  auto b = line.find_first_not_of(" \t*");
+  if (b == std::string_view::npos) return false;
+  line.remove_prefix(b);
+  for (std::string_view label : labels) {
+    if (line.size() < label.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < label.size() && same; ++i)
+      same = std::tolower(static_cast<unsigned char>(line[i])) == label[i];
+    if (same) return true;
+  }
+  return false;
+}
+
+// The header block Outlook (and Gmail, Apple Mail, for forwards) writes above quoted text, which
+// is not prefixed with '>':
+//   From: RTCC <rtcc@pd.test>
+//   Sent: Tuesday, November 24, 2026 10:00 AM      (Outlook for Mac, Gmail: "Date:")
+//   To: Smith, John
+//   Subject: Re: FR request [RTCC-2026-000001]
+// A From line counts when a Sent/Date line and a Subject line follow within six lines.
+bool IsReplyHeader(const std::vector<std::string>& lines, std::size_t i) {
+  if (!StartsWithLabel(lines[i], {"from:", "de:"})) return false;
+  bool date = false;
+  bool subject = false;
+  for (std::size_t k = i + 1; k < lines.size() && k <= i + 6; ++k) {
+    date =
+        date || StartsWithLabel(lines[k], {"sent:", "date:", "enviado:", "enviado el:", "fecha:"});
+    subject = subject || StartsWithLabel(lines[k], {"subject:", "asunto:"});
+  }
+  return date && subject;
 }
 
 std::optional<std::string>& Slot(BodyFields& f, Field field) {
@@ -56,32 +100,46 @@ std::optional<std::string>& Slot(BodyFields& f, Field field) {
 }  // namespace
 
 BodyFields ExtractBodyFields(std::string_view text) {
+  // Matched against the label alone (the text before the first ':'), never the whole line.
   static const std::vector<std::pair<Field, std::regex>> kMatchers = [] {
     std::vector<std::pair<Field, std::regex>> m;
     for (const auto& l : kLabels)
       m.emplace_back(l.field,
-                     std::regex(std::string(R"(^\s*\**\s*()") + l.pattern + R"()\s*\**\s*:(.*)$)",
+                     std::regex(std::string(R"(^\s*(-|\xE2\x80\xA2|\xC2\xB7)?\s*\**\s*()") +
+                                    l.pattern + R"()\s*\**\s*$)",
                                 std::regex::icase));
     return m;
   }();
 
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string line(text.substr(start, end - start));
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(std::move(line));
+    start = end + 1;
+  }
+
   BodyFields fields;
   std::vector<std::string> notes;
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line == "-- " || line == "--" || IsQuoteHeader(line)) break;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line == "-- " || line == "--" || IsQuoteHeader(line) || IsReplyHeader(lines, i)) break;
     if (!line.empty() && line.front() == '>') continue;
     bool matched = false;
-    for (const auto& [field, re] : kMatchers) {
-      std::smatch m;
-      if (std::regex_match(line, m, re)) {
-        matched = true;
-        std::string value = Trim(m[m.size() - 1].str());
-        auto& slot = Slot(fields, field);
-        if (!slot && !value.empty()) slot = value;
-        break;
+    auto colon = line.find(':');
+    if (colon != std::string::npos && colon <= kMaxLabel) {
+      std::string label = line.substr(0, colon);
+      for (const auto& [field, re] : kMatchers) {
+        if (std::regex_match(label, re)) {
+          matched = true;
+          std::string value = Trim(std::string_view(line).substr(colon + 1));
+          auto& slot = Slot(fields, field);
+          if (!slot && !value.empty()) slot = value;
+          break;
+        }
       }
     }
     if (!matched) notes.push_back(line);

@@ -21,10 +21,14 @@ struct BodyFields {
 };
 
 // Extracts the fields from a text body. Labels are matched case-insensitively at the start of a
-// line, followed by ':' (e.g. "incident no.:", "Incident #:" and "Case Number:" are incident
-// numbers). A field present with an empty value is treated as absent. Lines quoted with '>' and
-// everything after a quote header ("On ... wrote:") or a signature line ("-- ") are ignored, so
-// a reply does not re-submit the fields rtcc quoted back. The first occurrence of a field wins.
+// line (after an optional "-", "•" or "·" bullet and '*' emphasis), followed by ':' (e.g.
+// "incident no.:", "Incident #:" and "Case Number:" are incident numbers). A field present with
+// an empty value is treated as absent. Lines quoted with '>' are ignored, and so is everything
+// after a quote header ("On ... wrote:", "-----Original Message-----", "Begin forwarded
+// message:"), after the From/Sent/Subject block Outlook writes above the text it quotes without
+// '>' (and Gmail/Apple Mail above forwards), or after a signature line ("-- "), so a reply does
+// not re-submit the fields rtcc quoted back. The first occurrence of a field wins. Any input,
+// however long its lines, is safe.
 BodyFields ExtractBodyFields(std::string_view text);
 
 }  // namespace rtcc::mail

@@ -62,5 +62,69 @@ TEST(BodyFields, FirstOccurrenceWins) {
   EXPECT_EQ(f.incident_type, "robbery");
 }
 
+// Outlook quotes without '>': the From/Sent/To/Subject block, then rtcc's own text, whose
+// example lines ("Purpose: identify a suspect") must not become the reply's fields.
+TEST(BodyFields, OutlookQuotedReplyIsIgnored) {
+  auto f = ExtractBodyFields(
+      "Incident Number: 2026-004512\r\n"
+      "\r\n"
+      "Thanks,\r\n"
+      "John\r\n"
+      "\r\n"
+      "________________________________\r\n"
+      "From: RTCC <rtcc@pd.test>\r\n"
+      "Sent: Tuesday, November 24, 2026 10:00 AM\r\n"
+      "To: Smith, John <John.Smith@pd.test>\r\n"
+      "Subject: Re: FR request [RTCC-2026-000001] - information needed\r\n"
+      "\r\n"
+      "Reply to this e-mail with what is missing. For example:\r\n"
+      "\r\n"
+      "  Incident Number: 2026-004512\r\n"
+      "  Incident Type: Robbery\r\n"
+      "  Purpose: identify a suspect\r\n");
+  EXPECT_EQ(f.incident_number, "2026-004512");
+  EXPECT_FALSE(f.incident_type.has_value());
+  EXPECT_FALSE(f.purpose.has_value());
+
+  // Outlook for Mac and Gmail forwards write Date instead of Sent; Spanish Outlook De/Enviado.
+  auto g = ExtractBodyFields(
+      "Outcome: no identification\n"
+      "De: RTCC <rtcc@pd.test>\n"
+      "Enviado el: martes, 24 de noviembre de 2026 10:00\n"
+      "Para: Smith, John\n"
+      "Asunto: RE: FR request\n"
+      "  Outcome: positive identification\n");
+  EXPECT_EQ(g.outcome, "no identification");
+  auto h = ExtractBodyFields(
+      "Begin forwarded message:\n\nFrom: store@shop.test\nIncident Type: not ours\n");
+  EXPECT_FALSE(h.incident_type.has_value());
+}
+
+TEST(BodyFields, AFromLineAloneIsNotAQuoteHeader) {
+  auto f = ExtractBodyFields(
+      "From: the store's camera 3\nDate: 11/23/2026\nIncident Type: Robbery\nPurpose: suspect\n");
+  EXPECT_EQ(f.incident_type, "Robbery");
+  EXPECT_EQ(f.purpose, "suspect");
+}
+
+TEST(BodyFields, BulletedLabels) {
+  auto f = ExtractBodyFields(
+      "- Incident Number: 26-77\n\xE2\x80\xA2 Incident Type: Assault\n\xC2\xB7 Purpose: victim\n");
+  EXPECT_EQ(f.incident_number, "26-77");
+  EXPECT_EQ(f.incident_type, "Assault");
+  EXPECT_EQ(f.purpose, "victim");
+}
+
+TEST(BodyFields, VeryLongLinesAreSafe) {
+  // std::regex on a whole 100 kB line overflowed the stack.
+  std::string long_value = "Incident Type: " + std::string(500'000, 'x');
+  auto f = ExtractBodyFields(long_value + "\nPurpose: suspect\n" + std::string(500'000, ':'));
+  ASSERT_TRUE(f.incident_type.has_value());
+  EXPECT_EQ(f.incident_type->size(), 500'000u);
+  EXPECT_EQ(f.purpose, "suspect");
+  auto g = ExtractBodyFields("On " + std::string(300'000, 'a') + " wrote:\nPurpose: x\n");
+  EXPECT_EQ(g.purpose, "x") << "too long to be a quote header";
+}
+
 }  // namespace
 }  // namespace rtcc::mail

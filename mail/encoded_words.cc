@@ -5,7 +5,6 @@
 #include <mimetic/codec/qp.h>
 
 #include <iterator>
-#include <regex>
 
 #include "mail/charset.h"
 
@@ -28,22 +27,47 @@ std::string DecodeWord(const std::string& charset, char encoding, std::string te
   return ToUtf8(bytes, charset.substr(0, charset.find('*')));
 }
 
+// Reads the encoded word "=?charset?E?text?=" that starts at `pos` (RFC 2047 section 2; the
+// charset may carry an RFC 2231 language: "UTF-8*en"). Plain string scanning, not std::regex,
+// whose recursive matcher overflows the stack on long input.
+bool ReadWord(std::string_view s, std::size_t pos, std::size_t& end, std::string& decoded) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t i = pos + 2;  // after "=?"
+  std::size_t charset_begin = i;
+  while (i < s.size() && s[i] != '?' && !is_space(s[i])) ++i;
+  if (i == charset_begin || i + 2 >= s.size() || s[i] != '?') return false;
+  char encoding = s[i + 1];
+  if (s[i + 2] != '?' || (encoding != 'B' && encoding != 'b' && encoding != 'Q' && encoding != 'q'))
+    return false;
+  std::string charset(s.substr(charset_begin, i - charset_begin));
+  std::size_t text_begin = i + 3;
+  std::size_t j = text_begin;
+  while (j < s.size() && s[j] != '?' && !is_space(s[j])) ++j;
+  if (j + 1 >= s.size() || s[j] != '?' || s[j + 1] != '=') return false;
+  decoded = DecodeWord(charset, encoding, std::string(s.substr(text_begin, j - text_begin)));
+  end = j + 2;
+  return true;
+}
+
 }  // namespace
 
-std::string DecodeEncodedWords(std::string_view value) {
-  static const std::regex kWord(R"(=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=)");
-  std::string in(value);
+std::string DecodeEncodedWords(std::string_view in) {
   std::string out;
-  auto begin = std::sregex_iterator(in.begin(), in.end(), kWord);
-  std::size_t last = 0;
+  std::size_t last = 0;  // start of the text not yet copied
   bool previous_was_word = false;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    const auto& m = *it;
-    std::string between = in.substr(last, m.position() - last);
-    bool only_space = between.find_first_not_of(" \t\r\n") == std::string::npos;
+  std::size_t pos = 0;
+  while ((pos = in.find("=?", pos)) != std::string_view::npos) {
+    std::size_t end = 0;
+    std::string decoded;
+    if (!ReadWord(in, pos, end, decoded)) {
+      pos += 2;
+      continue;
+    }
+    std::string_view between = in.substr(last, pos - last);
+    bool only_space = between.find_first_not_of(" \t\r\n") == std::string_view::npos;
     if (!(previous_was_word && only_space)) out += ToUtf8(between, "");
-    out += DecodeWord(m[1].str(), m[2].str()[0], m[3].str());
-    last = m.position() + m.length();
+    out += decoded;
+    last = pos = end;
     previous_was_word = true;
   }
   out += ToUtf8(in.substr(last), "");

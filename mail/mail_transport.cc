@@ -1,5 +1,10 @@
 #include "mail/mail_transport.h"
 
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 
 namespace rtcc::mail {
@@ -44,8 +49,43 @@ void ValidateServerConfig(const ServerConfig& config, const std::string& what) {
   }
 }
 
+std::string ReadBearerToken(const ServerConfig& config) {
+  std::string token;
+  if (!config.oauth2_token_file.empty()) {
+    std::ifstream in(config.oauth2_token_file);
+    if (!in)
+      throw MailError("cannot read the OAuth2 token file " + config.oauth2_token_file,
+                      CURLE_LOGIN_DENIED);
+    token.assign(std::istreambuf_iterator<char>(in), {});
+  } else {
+    FILE* pipe = ::popen(config.oauth2_token_command.c_str(), "r");
+    if (!pipe) throw MailError("cannot run the OAuth2 token command", CURLE_LOGIN_DENIED);
+    char buf[4096];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) token.append(buf, n);
+    int status = ::pclose(pipe);
+    if (status != 0)
+      throw MailError("the OAuth2 token command failed (exit status " +
+                          std::to_string(WEXITSTATUS(status)) +
+                          "; its output is not shown, it may hold a token)",
+                      CURLE_LOGIN_DENIED);
+  }
+  auto b = token.find_first_not_of(" \t\r\n");
+  auto e = token.find_last_not_of(" \t\r\n");
+  token = b == std::string::npos ? "" : token.substr(b, e - b + 1);
+  if (token.empty() || token.find_first_of(" \t\r\n") != std::string::npos)
+    throw MailError(
+        "the OAuth2 token from " +
+            (config.oauth2_token_file.empty() ? "the token command" : config.oauth2_token_file) +
+            " is empty or not one token",
+        CURLE_LOGIN_DENIED);
+  return token;
+}
+
 CurlHandle::CurlHandle(const ServerConfig& config) : config_(config) {
   GlobalInit();
+  if (!config_.oauth2_token_file.empty() || !config_.oauth2_token_command.empty())
+    bearer_ = ReadBearerToken(config_);
   curl_ = curl_easy_init();
   if (!curl_) throw MailError("curl_easy_init failed", CURLE_FAILED_INIT);
   ApplyConnectionOptions();
@@ -64,7 +104,12 @@ void CurlHandle::ApplyConnectionOptions() {
   curl_easy_setopt(curl_, CURLOPT_BUFFERSIZE, 512L * 1024);
   curl_easy_setopt(curl_, CURLOPT_LOW_SPEED_TIME, 30L);
   curl_easy_setopt(curl_, CURLOPT_USERNAME, config_.user.c_str());
-  curl_easy_setopt(curl_, CURLOPT_PASSWORD, config_.password.c_str());
+  if (bearer_.empty()) {
+    curl_easy_setopt(curl_, CURLOPT_PASSWORD, config_.password.c_str());
+  } else {
+    curl_easy_setopt(curl_, CURLOPT_XOAUTH2_BEARER, bearer_.c_str());
+    curl_easy_setopt(curl_, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
+  }
   // TLS: verified by default; STARTTLS is mandatory on imap:// and smtp:// unless plaintext is
   // explicitly allowed (and ValidateServerConfig limits that to loopback).
   curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);

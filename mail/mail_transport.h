@@ -16,7 +16,12 @@ struct ServerConfig {
   std::string url;
   std::string user;
   std::string password;  // never logged
-  std::string ca_file;   // empty: the system's trust store
+  // OAuth2 (XOAUTH2 / OAUTHBEARER, as Microsoft 365 and Google require) instead of a password:
+  // the bearer token is read from this file, or printed by this command (run with /bin/sh),
+  // afresh for every new connection, since such tokens expire within the hour.
+  std::string oauth2_token_file;
+  std::string oauth2_token_command;
+  std::string ca_file;  // empty: the system's trust store
   // Allows a connection without TLS; only honoured for 127.0.0.1, ::1 and localhost.
   bool allow_plaintext = false;
   long timeout_seconds = 300;  // a whole transfer; stalls are detected sooner (30 s)
@@ -26,12 +31,21 @@ struct ServerConfig {
 // the password.
 class MailError : public std::runtime_error {
  public:
-  MailError(const std::string& what, CURLcode code) : std::runtime_error(what), code_(code) {}
+  MailError(const std::string& what, CURLcode code, bool maybe_delivered = false)
+      : std::runtime_error(what), code_(code), maybe_delivered_(maybe_delivered) {}
   CURLcode code() const { return code_; }
+  // True only for a failed SMTP send after the whole message was handed over: the server may
+  // have accepted it before the failure. False means it certainly was not delivered.
+  bool maybe_delivered() const { return maybe_delivered_; }
 
  private:
   CURLcode code_;
+  bool maybe_delivered_;
 };
+
+// The current OAuth2 bearer token of `config` (file or command). Throws MailError saying which
+// file or command failed, never echoing a token.
+std::string ReadBearerToken(const ServerConfig& config);
 
 // Checks a ServerConfig before any connection: a URL with a known scheme, and plaintext only when
 // allowed and only to loopback. Throws std::invalid_argument with the reason.
@@ -60,6 +74,7 @@ class CurlHandle {
   void ApplyConnectionOptions();
 
   ServerConfig config_;
+  std::string bearer_;  // the OAuth2 token of this connection, if any
   CURL* curl_ = nullptr;
   char error_[CURL_ERROR_SIZE] = {};
 };

@@ -1,6 +1,10 @@
 #include "mail/mail_transport.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "mail/imap_client.h"
 
@@ -25,6 +29,31 @@ TEST(MailTransport, UnknownSchemeIsRefused) {
   c.url = "http://127.0.0.1/";
   EXPECT_THROW(ValidateServerConfig(c, "imap"), std::invalid_argument);
   EXPECT_THROW(ImapClient{c}, std::invalid_argument);
+}
+
+TEST(MailTransport, BearerTokensComeFromAFileOrACommand) {
+  auto file = std::filesystem::temp_directory_path() / ("rtcc-token-" + std::to_string(::getpid()));
+  std::ofstream(file) << "  eyJhbGciOi.payload.sig\n";
+  ServerConfig c;
+  c.oauth2_token_file = file.string();
+  EXPECT_EQ(ReadBearerToken(c), "eyJhbGciOi.payload.sig");
+  std::ofstream(file, std::ios::trunc) << "\n";
+  EXPECT_THROW(ReadBearerToken(c), MailError) << "an empty token is an error, not an empty login";
+  std::filesystem::remove(file);
+  EXPECT_THROW(ReadBearerToken(c), MailError) << "missing file";
+
+  ServerConfig cmd;
+  cmd.oauth2_token_command = "echo fresh-token";
+  EXPECT_EQ(ReadBearerToken(cmd), "fresh-token");
+  cmd.oauth2_token_command = "echo secret-token; exit 3";
+  try {
+    ReadBearerToken(cmd);
+    FAIL() << "a failing command must be an error";
+  } catch (const MailError& e) {
+    EXPECT_NE(std::string(e.what()).find("exit status 3"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("secret-token"), std::string::npos)
+        << "never echo a token";
+  }
 }
 
 TEST(MailTransport, UidSetsFoldRanges) {

@@ -9,9 +9,15 @@
 #include <cctype>
 #include <iterator>
 #include <memory>
+#include <optional>
+#include <streambuf>
 
 #include "mail/charset.h"
+#include "mail/content_sniffer.h"
 #include "mail/encoded_words.h"
+#include "mail/html_text.h"
+#include "mail/mime_limits.h"
+#include "mail/rfc2231.h"
 
 namespace rtcc::mail {
 namespace {
@@ -36,12 +42,83 @@ std::string FieldValue(const mimetic::MimeEntity& e, const std::string& name) {
   return h.hasField(name) ? Trim(h.field(name).value()) : std::string();
 }
 
+bool HasEmptyLine(std::string_view raw) {
+  return raw.rfind("\n", 0) == 0 || raw.rfind("\r\n", 0) == 0 ||
+         raw.find("\n\n") != std::string_view::npos || raw.find("\n\r\n") != std::string_view::npos;
+}
+
+// A read-only std::streambuf over memory, so that mimetic reads the message through
+// std::istreambuf_iterator, as an input iterator. With random-access iterators (a string's)
+// mimetic switches to another body parser, which finds boundaries anywhere in a line (not only at
+// its start) and, when a part is one line-end character long, computes its length as -1 and
+// throws std::length_error (found by fuzz/; MimeMessage.MimeticRandomAccessParserIsNotUsed).
+class MemoryStreamBuf : public std::streambuf {
+ public:
+  explicit MemoryStreamBuf(std::string_view s) {
+    char* p = const_cast<char*>(s.data());  // never written: no put area, no putback
+    setg(p, p, p + s.size());
+  }
+};
+
+// Parses `raw` with mimetic, after removing the shapes it cannot take (mime_limits.h). mimetic
+// drops the last header field when the input ends inside the header (a header-only message, a
+// text/rfc822-headers part), so such input gets the empty line that ends a header.
+std::unique_ptr<mimetic::MimeEntity> ParseEntity(std::string_view raw) {
+  std::optional<std::string> copy = LimitMimeShape(raw);
+  if (!raw.empty() && !HasEmptyLine(copy ? std::string_view(*copy) : raw)) {
+    if (!copy) copy.emplace(raw);
+    *copy += copy->back() == '\n' ? "\r\n" : "\r\n\r\n";
+  }
+  MemoryStreamBuf buffer(copy ? std::string_view(*copy) : raw);
+  std::istreambuf_iterator<char> begin(&buffer);
+  std::istreambuf_iterator<char> end;
+  return std::make_unique<mimetic::MimeEntity>(begin, end);
+}
+
 // Text bodies are kept with '\n' line ends, whatever the wire used.
 std::string ToLf(std::string text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i)
     if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) out += text[i];
+  return out;
+}
+
+// RFC 3676 section 4.2: a line that ends in a space is continued by the next line of the same
+// quote depth ("> " quoting); the signature separator "-- " never flows; a leading space is
+// space-stuffing and goes; with DelSp=yes the trailing space goes too.
+std::string Unflow(std::string_view text, bool delsp) {
+  std::vector<std::string> lines;
+  std::string paragraph;
+  int paragraph_depth = -1;  // quote depth of the open paragraph; -1: none
+  auto close = [&] {
+    if (paragraph_depth < 0) return;
+    lines.push_back(std::string(paragraph_depth, '>') + (paragraph_depth > 0 ? " " : "") +
+                    paragraph);
+    paragraph.clear();
+    paragraph_depth = -1;
+  };
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    int depth = 0;
+    while (static_cast<std::size_t>(depth) < line.size() && line[depth] == '>') ++depth;
+    line.remove_prefix(depth);
+    if (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+    bool flowed = !line.empty() && line.back() == ' ' && line != "-- ";
+    if (paragraph_depth >= 0 && depth != paragraph_depth) close();
+    paragraph_depth = depth;
+    if (flowed && delsp) line.remove_suffix(1);
+    paragraph += line;
+    if (!flowed) close();
+  }
+  close();
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? "\n" : "") + lines[i];
+  if (!text.empty() && text.back() == '\n') out += '\n';
   return out;
 }
 
@@ -62,43 +139,181 @@ std::vector<std::uint8_t> DecodedBody(const mimetic::MimeEntity& e) {
   return out;
 }
 
-std::string FileName(const mimetic::MimeEntity& e) {
-  std::string name = e.header().contentDisposition().param("filename");
-  if (name.empty()) name = e.header().contentType().param("name");
-  return DecodeEncodedWords(name);
+std::string_view AsText(const std::vector<std::uint8_t>& bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
-void Walk(const mimetic::MimeEntity& e, int depth, MimeMessage& msg) {
-  if (depth > kMaxDepth) return;
-  const auto& ct = e.header().contentType();
-  std::string type = Lower(ct.type());
-  std::string subtype = Lower(ct.subtype());
-  if (type.empty()) {  // RFC 2045 section 5.2: default is text/plain
-    type = "text";
-    subtype = "plain";
+// The Content-Type parameters as mimetic split them (it keeps no raw Content-Type), in the form
+// DecodeParameter reads. mimetic leaves quoting backslashes in place.
+std::vector<HeaderParameter> ContentTypeParameters(const mimetic::ContentType& ct) {
+  std::vector<HeaderParameter> out;
+  for (const auto& p : ct.paramList()) {
+    std::string value;
+    const std::string& v = p.value();
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (v[i] == '\\' && i + 1 < v.size() && (v[i + 1] == '"' || v[i + 1] == '\\')) ++i;
+      value += v[i];
+    }
+    out.push_back({Lower(std::string(p.name().begin(), p.name().end())), std::move(value)});
   }
-  const auto& parts = e.body().parts();
-  if (!parts.empty()) {  // multipart/*, and message/rfc822 whose inner message mimetic exposes
-    for (const mimetic::MimeEntity* child : parts) Walk(*child, depth + 1, msg);
-    return;
-  }
-  bool attachment = Lower(e.header().contentDisposition().type()) == "attachment";
-  if (type == "image") {
-    Attachment a;
-    a.filename = FileName(e);
-    a.content_type = type + "/" + subtype;
-    a.content_id = Trim(FieldValue(e, "Content-ID"));
-    if (a.content_id.size() > 1 && a.content_id.front() == '<' && a.content_id.back() == '>')
-      a.content_id = a.content_id.substr(1, a.content_id.size() - 2);
-    a.data = DecodedBody(e);
-    if (!a.data.empty()) msg.images.push_back(std::move(a));
-  } else if (type == "text" && subtype == "plain" && !attachment && msg.text_body.empty()) {
-    auto bytes = DecodedBody(e);
-    msg.text_body =
-        ToLf(ToUtf8(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                    ct.param("charset")));
-  }
+  return out;
 }
+
+// A file name as it may be shown: no directory part (old Outlook and webmail send
+// "C:\Users\...\photo.jpg"), no control characters, trimmed.
+std::string CleanFileName(std::string name) {
+  auto slash = name.find_last_of("/\\");
+  if (slash != std::string::npos) name = name.substr(slash + 1);
+  std::string out;
+  for (unsigned char c : name)
+    if (c >= 0x20 && c != 0x7F) out += static_cast<char>(c);
+  return Trim(out);
+}
+
+std::string FileName(const ParameterizedField& disposition, const mimetic::ContentType& ct) {
+  std::optional<std::string> name = DecodeParameter(disposition.parameters, "filename");
+  if (!name || name->empty()) name = DecodeParameter(ContentTypeParameters(ct), "name");
+  return CleanFileName(name.value_or(""));
+}
+
+struct MediaType {
+  std::string type;
+  std::string subtype;
+  std::string full() const { return type + "/" + subtype; }
+};
+
+MediaType TypeOf(const mimetic::MimeEntity& e) {
+  const auto& ct = e.header().contentType();
+  MediaType t{Lower(Trim(ct.type())), Lower(Trim(ct.subtype()))};
+  if (t.type.empty()) t = {"text", "plain"};  // RFC 2045 section 5.2
+  return t;
+}
+
+// Parts that are part of the structure, not something the sender attached.
+bool IsStructural(const MediaType& t) {
+  static const char* const kTypes[] = {"application/pkcs7-signature",
+                                       "application/x-pkcs7-signature", "application/pgp-signature",
+                                       "application/pgp-encrypted", "application/applefile"};
+  std::string full = t.full();
+  return std::any_of(std::begin(kTypes), std::end(kTypes),
+                     [&](const char* k) { return full == k; });
+}
+
+void AddIds(std::vector<std::string>& ids, std::string_view value) {
+  for (auto& id : ParseMessageIds(value))
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
+}
+
+class Walker {
+ public:
+  explicit Walker(MimeMessage& msg) : msg_(msg) {}
+
+  void Walk(const mimetic::MimeEntity& e, int depth, bool forwarded) {
+    if (depth > kMaxDepth) return;
+    MediaType t = TypeOf(e);
+    const auto& parts = e.body().parts();
+    if (!parts.empty()) {  // multipart/*, and message/rfc822 whose inner message mimetic exposes
+      if (t.type == "multipart" && t.subtype == "report" && depth == 0) {
+        Report(e);
+        return;
+      }
+      bool inner = forwarded || t.type == "message";
+      for (const mimetic::MimeEntity* child : parts) Walk(*child, depth + 1, inner);
+      return;
+    }
+    if (t.type == "multipart") return;  // no boundary found: nothing in it is readable
+    Leaf(e, t, forwarded);
+  }
+
+  void Finish() {
+    std::string text;
+    for (const auto& part : plain_) {
+      if (!text.empty() && text.back() != '\n') text += '\n';
+      text += part;
+    }
+    if (Trim(text).empty() && html_) {
+      msg_.text_body = ToLf(HtmlToText(AsText(html_->first), html_->second));
+      msg_.text_from_html = true;
+    } else {
+      msg_.text_body = std::move(text);
+    }
+  }
+
+ private:
+  void Leaf(const mimetic::MimeEntity& e, const MediaType& t, bool forwarded) {
+    ParameterizedField disposition = ParseParameterizedField(FieldValue(e, "Content-Disposition"));
+    const auto& ct = e.header().contentType();
+    std::string filename = FileName(disposition, ct);
+    if (t.type == "text" && filename.empty() && disposition.value != "attachment") {
+      // Body text, and its alternatives (text/html, text/calendar, text/watch-html, ...): never
+      // an attachment. A forwarded message's text is not the sender's.
+      if (forwarded) return;
+      if (t.subtype == "plain") {
+        auto bytes = DecodedBody(e);
+        std::string text = ToLf(ToUtf8(AsText(bytes), ct.param("charset")));
+        if (Lower(Trim(ct.param("format"))) == "flowed")
+          text = Unflow(text, Lower(Trim(ct.param("delsp"))) == "yes");
+        plain_.push_back(std::move(text));
+      } else if (t.subtype == "html" && !html_) {
+        html_.emplace(DecodedBody(e), Trim(ct.param("charset")));
+      }
+      return;
+    }
+    if (IsStructural(t)) return;
+    Attachment a;
+    a.filename = std::move(filename);
+    a.declared_type = t.full();
+    a.disposition = disposition.value;
+    a.content_id = FieldValue(e, "Content-ID");
+    if (a.content_id.size() > 1 && a.content_id.front() == '<' && a.content_id.back() == '>')
+      a.content_id = Trim(a.content_id.substr(1, a.content_id.size() - 2));
+    std::vector<std::uint8_t> data = DecodedBody(e);
+    a.size = data.size();
+    a.content_type = SniffMimeType(data);
+    if (IsRasterImageType(a.content_type)) {
+      a.data = std::move(data);
+      msg_.images.push_back(std::move(a));
+    } else {
+      msg_.other_attachments.push_back(std::move(a));
+    }
+  }
+
+  // multipart/report (RFC 6522): the first part is the human-readable text; the others describe
+  // the original message, whose Message-ID is what the daemon needs. They are not attachments.
+  void Report(const mimetic::MimeEntity& e) {
+    msg_.report_type = Lower(Trim(e.header().contentType().param("report-type")));
+    msg_.is_delivery_report = msg_.report_type == "delivery-status";
+    const auto& parts = e.body().parts();
+    bool first = true;
+    for (const mimetic::MimeEntity* part : parts) {
+      if (first) {
+        Walk(*part, 1, false);
+        first = false;
+        continue;
+      }
+      MediaType pt = TypeOf(*part);
+      std::string full = pt.full();
+      if (full == "message/rfc822" && !part->body().parts().empty()) {
+        AddIds(msg_.reported_message_ids, FieldValue(*part->body().parts().front(), "Message-ID"));
+      } else if (full == "text/rfc822-headers" || full == "message/rfc822-headers" ||
+                 full == "message/global-headers" || full == "message/global" ||
+                 full == "message/rfc822") {
+        auto bytes = DecodedBody(*part);
+        auto headers = ParseEntity(AsText(bytes));
+        AddIds(msg_.reported_message_ids, FieldValue(*headers, "Message-ID"));
+      } else if (full == "message/disposition-notification" ||
+                 full == "message/global-disposition-notification") {
+        auto bytes = DecodedBody(*part);
+        auto fields = ParseEntity(AsText(bytes));
+        AddIds(msg_.reported_message_ids, FieldValue(*fields, "Original-Message-ID"));
+      }
+    }
+  }
+
+  MimeMessage& msg_;
+  std::vector<std::string> plain_;
+  std::optional<std::pair<std::vector<std::uint8_t>, std::string>> html_;  // bytes, charset
+};
 
 }  // namespace
 
@@ -122,7 +337,9 @@ std::vector<std::string> ParseMessageIds(std::string_view value) {
 
 MimeMessage ParseMimeMessage(std::string_view raw) {
   MimeMessage msg;
-  mimetic::MimeEntity entity(raw.begin(), raw.end());
+  msg.raw_size = raw.size();
+  std::unique_ptr<mimetic::MimeEntity> parsed = ParseEntity(raw);
+  const mimetic::MimeEntity& entity = *parsed;
   const auto& h = entity.header();
 
   if (!h.from().empty()) {
@@ -145,8 +362,25 @@ MimeMessage ParseMimeMessage(std::string_view raw) {
   msg.auto_submitted = Lower(FieldValue(entity, "Auto-Submitted"));
   msg.precedence = Lower(FieldValue(entity, "Precedence"));
   msg.return_path = FieldValue(entity, "Return-Path");
+  msg.x_auto_response_suppress = Lower(FieldValue(entity, "X-Auto-Response-Suppress"));
+  if (std::string list = FieldValue(entity, "List-Id"); !list.empty()) {
+    auto open = list.rfind('<');
+    auto close = list.rfind('>');
+    msg.list_id = Lower(open != std::string::npos && close != std::string::npos && close > open
+                            ? Trim(std::string_view(list).substr(open + 1, close - open - 1))
+                            : list);
+  }
+  for (const auto& field : h) {
+    if (field.name() != "Authentication-Results") continue;  // mimetic compares names caselessly
+    std::string value;
+    for (char c : field.value())  // mimetic unfolds; stray line ends become spaces
+      value += (c == '\r' || c == '\n') ? ' ' : c;
+    msg.authentication_results.push_back(Trim(value));
+  }
 
-  Walk(entity, 0, msg);
+  Walker walker(msg);
+  walker.Walk(entity, 0, false);
+  walker.Finish();
   return msg;
 }
 

@@ -44,6 +44,10 @@ void SmtpClient::Send(const std::string& envelope_from, const std::vector<std::s
   try {
     curl_.Perform("SMTP send to " +
                   (recipients.empty() ? std::string("nobody") : recipients.front()));
+  } catch (const MailError& e) {
+    curl_slist_free_all(rcpt);
+    // Before the last byte (and the final dot) the server cannot have accepted the message.
+    throw MailError(e.what(), e.code(), cursor.offset == message.size());
   } catch (...) {
     curl_slist_free_all(rcpt);
     throw;

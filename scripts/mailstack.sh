@@ -8,6 +8,10 @@
 #                                     # stop / start Dovecot alone (tests of an IMAP outage);
 #                                     # Postfix keeps accepting mail and delivers it once Dovecot is back
 #   scripts/mailstack.sh flush DIR    # ask Postfix to retry its deferred mail now
+#   scripts/mailstack.sh token DIR USER [SECONDS]
+#                                     # print an OAuth2 bearer token (a JWT) for USER, valid
+#                                     # SECONDS (default 3600): XOAUTH2/OAUTHBEARER logins to IMAP
+#                                     # and SMTP, checked by Dovecot against a local HS256 key
 #
 # What `start` builds under DIR (an empty or non-existent directory, or one used by an earlier run):
 #   Dovecot 2.3  — IMAP (STARTTLS) and IMAPS for the users, LMTP for Postfix, SASL auth for Postfix;
@@ -58,12 +62,14 @@ say() { echo "mailstack: $*" >&2; }
 usage() {
   cat >&2 <<EOF
 usage: $0 start DIR | stop DIR | status DIR | imap-stop DIR | imap-start DIR | flush DIR
+       $0 token DIR USER [SECONDS]
   start   start Dovecot + Postfix on 127.0.0.1 with config, state, mail and logs under DIR;
           writes DIR/mailstack.env (env RTCC_MAILSTACK_PORT_BASE picks the port base)
   stop    stop the processes that 'start DIR' started (safe to repeat)
   status  exit 0 if both masters for DIR are running
   imap-stop / imap-start   stop or start Dovecot alone (an IMAP outage for tests)
   flush   ask Postfix to deliver its deferred mail now
+  token   print an OAuth2 bearer token (JWT) for USER that IMAP and SMTP accept
 EOF
   exit 2
 }
@@ -289,6 +295,21 @@ write_dovecot_users() {
   mv -f "$tmp" "$DOVECOT_USERS"
 }
 
+write_oauth2_conf() {  # the local validation key and settings (key kept across restarts)
+  local keydir=$DOVECOT_DIR/keys/default/HS256
+  install -d -m 0755 "$DOVECOT_DIR/keys" "$DOVECOT_DIR/keys/default" "$keydir"
+  [[ -s $STATE_DIR/oauth2.key ]] || (umask 077; openssl rand -base64 32 >"$STATE_DIR/oauth2.key")
+  # Dovecot wants the HS256 key base64-encoded; the auth process (user dovecot) reads it.
+  tr -d '\n' <"$STATE_DIR/oauth2.key" >"$keydir/default"
+  chown root:dovecot "$keydir/default"
+  chmod 0640 "$keydir/default"
+  cat >"$DOVECOT_DIR/oauth2.conf.ext" <<EOF
+introspection_mode = local
+local_validation_key_dict = fs:posix:prefix=$DOVECOT_DIR/keys/
+username_attribute = email
+EOF
+}
+
 write_dovecot_conf() {
   local base_dir=$1
   cat >"$DOVECOT_CONF.tmp" <<EOF
@@ -314,7 +335,7 @@ ssl_min_protocol = TLSv1.2
 # disable_plaintext_auth stays at its default (yes): Dovecot counts 127.0.0.1 as secure, so plain
 # LOGIN without STARTTLS still works on loopback, and STARTTLS is offered on the IMAP port.
 
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 # Users log in with the full address; lower-case it so RCPT TO:<RTCC@PD.TEST> also finds the user.
 auth_username_format = %Lu
 # Test-friendly: no 2 s sleep after each failed login. (Dovecot 2.3.19 still answers a failed
@@ -323,7 +344,15 @@ auth_username_format = %Lu
 auth_failure_delay = 0
 passdb {
   driver = passwd-file
+  mechanisms = plain login
   args = username_format=%u $DOVECOT_USERS
+}
+# OAuth2 bearer tokens (as Microsoft 365 and Google use), validated locally: a JWT signed with the
+# HS256 key in $DOVECOT_DIR/keys (dict lookup /shared/<azp>/<alg>/<kid>, all "default" here).
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $DOVECOT_DIR/oauth2.conf.ext
 }
 userdb {
   driver = passwd-file
@@ -743,6 +772,7 @@ cmd_start() {
   make_certs
   load_or_make_passwords
   write_dovecot_users
+  write_oauth2_conf
   write_dovecot_conf "$run_dir/dovecot"
   write_postfix_conf "$run_dir/dovecot" "$queue_path"
 
@@ -814,6 +844,25 @@ cmd_imap_start() {
   say "dovecot started ($dir)"
 }
 
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+
+cmd_token() {  # DIR USER [SECONDS]: an HS256 JWT that Dovecot's oauth2 passdb accepts for USER
+  local dir user=$2 ttl=${3:-3600} now header payload sig
+  dir=$(resolve_dir "$1" no) || die "$1 does not exist"
+  set_paths "$dir"
+  [[ -s $STATE_DIR/oauth2.key ]] || die "$dir has no OAuth2 key (start the stack first)"
+  [[ $user =~ ^[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+$ ]] || die "USER must be an e-mail address"
+  [[ $ttl =~ ^-?[0-9]+$ ]] || die "SECONDS must be a number"
+  now=$(date +%s)
+  header=$(printf '{"alg":"HS256","typ":"JWT"}' | b64url)
+  payload=$(printf '{"sub":"%s","email":"%s","iat":%d,"nbf":%d,"exp":%d}' "$user" "$user" "$now" "$now" \
+    $((now + ttl)) | b64url)
+  sig=$(printf '%s.%s' "$header" "$payload" |
+    openssl dgst -sha256 -mac HMAC -binary \
+      -macopt "hexkey:$(base64 -d <"$STATE_DIR/oauth2.key" | od -An -v -tx1 | tr -d ' \n')" | b64url)
+  printf '%s.%s.%s\n' "$header" "$payload" "$sig"
+}
+
 cmd_flush() {
   local dir
   dir=$(resolve_dir "$1" no) || die "$1 does not exist"
@@ -822,6 +871,7 @@ cmd_flush() {
 }
 
 main() {
+  [[ $# -ge 3 && $1 == token ]] && { cmd_token "$2" "$3" "${4:-3600}"; return; }
   [[ $# -eq 2 ]] || usage
   case $1 in
     start) cmd_start "$2" ;;

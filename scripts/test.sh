@@ -2,7 +2,7 @@
 # test.sh — the README's test command, and what CI runs (.ci/run): sets the machine up, builds,
 # checks formatting, runs every test (unit and integration; the integration tests start and stop
 # the loopback Dovecot + Postfix themselves), then builds and runs the unit tests again under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# AddressSanitizer + UndefinedBehaviorSanitizer, and fuzzes the mail parsers for a minute.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -31,5 +31,10 @@ scripts/build.sh build-asan -DRTCC_SANITIZE=ON -DRTCC_INTEGRATION_TESTS=OFF
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   OPENBLAS_NUM_THREADS=1 ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
 echo "sanitizer build and tests took $((SECONDS - start)) s"
+
+step "fuzz the mail parsers (short run; scripts/fuzz.sh SECONDS for a long one)"
+start=$SECONDS
+scripts/fuzz.sh "${RTCC_FUZZ_SECONDS:-60}" 2>&1 | tail -n 12
+echo "fuzzing took $((SECONDS - start)) s"
 
 step "all tests passed"
