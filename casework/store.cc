@@ -526,9 +526,11 @@ void Store::MarkMailSent(std::int64_t id) {
   s.Run();
 }
 
-void Store::MarkMailFailed(std::int64_t id, const std::string& error) {
-  auto s = db_.Prepare("UPDATE outbox SET last_error = ? WHERE id = ?");
-  s.Bind(1, error).Bind(2, id);
+void Store::MarkMailFailed(std::int64_t id, const std::string& error, bool maybe_delivered) {
+  auto s = db_.Prepare(
+      "UPDATE outbox SET last_error = ?, state = CASE WHEN ? THEN state ELSE 'queued' END "
+      "WHERE id = ?");
+  s.Bind(1, error).Bind(2, maybe_delivered ? 1 : 0).Bind(3, id);
   s.Run();
 }
 

@@ -98,8 +98,9 @@ class Store {
   // Records that the message is about to be handed to SMTP (commit this before sending).
   void MarkMailSending(std::int64_t id);
   void MarkMailSent(std::int64_t id);
-  // A failed attempt. The row stays "sending": the server may have taken it before failing.
-  void MarkMailFailed(std::int64_t id, const std::string& error);
+  // A failed attempt. With `maybe_delivered` the row stays "sending" (the server may have taken
+  // it before failing: check the Sent folder before sending again); otherwise it is "queued".
+  void MarkMailFailed(std::int64_t id, const std::string& error, bool maybe_delivered);
   // How many replies of `kinds` were queued for `request_id`.
   int CountMail(const std::string& request_id, const std::vector<std::string>& kinds);
 

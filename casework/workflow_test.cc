@@ -266,6 +266,32 @@ TEST_F(WorkflowTest, OutcomeFromSomeoneElseIsNotRecorded) {
   EXPECT_FALSE(store_->SearchLog()[0].positive_identification.has_value());
 }
 
+TEST_F(WorkflowTest, AFailedSendIsRetriedButAPossiblyDeliveredOneIsCheckedFirst) {
+  auto queue = [&](const std::string& message_id) {
+    store_->QueueMail(std::nullopt, "ack", message_id, "det@pd.test", "raw");
+    for (const auto& m : store_->PendingMail())
+      if (m.message_id == message_id) return m.id;
+    ADD_FAILURE() << message_id << " not pending";
+    return std::int64_t{0};
+  };
+  std::int64_t refused = queue("refused@rtcc.test");
+  std::int64_t unknown = queue("unknown@rtcc.test");
+  store_->MarkMailSending(refused);
+  store_->MarkMailFailed(refused, "login denied", /*maybe_delivered=*/false);
+  store_->MarkMailSending(unknown);
+  store_->MarkMailFailed(unknown, "connection lost after DATA", /*maybe_delivered=*/true);
+  for (const auto& m : store_->PendingMail()) {
+    if (m.id == refused) {
+      EXPECT_EQ(m.state, "queued") << "never reached the server: send again at once";
+      EXPECT_EQ(m.last_error, "login denied");
+    } else {
+      EXPECT_EQ(m.state, "sending") << "may have gone out: look in Sent before resending";
+    }
+    EXPECT_EQ(m.attempts, 1);
+  }
+  EXPECT_EQ(store_->PendingMail().size(), 2u);
+}
+
 TEST_F(WorkflowTest, EventsAreAppendOnlyAndTheDatabaseIsPrivate) {
   Run(CompleteRequest());
   EXPECT_THROW(store_->db().Exec("UPDATE events SET actor = 'someone else'"), SqliteError);

@@ -1,245 +1,35 @@
 // rtccctl: the analysts' and supervisors' command line. It acts on the same database as rtccd;
-// rtccd runs approved searches and sends every reply on its next tick.
-//
-// Exit codes: 0 done; 1 error (configuration, database, models); 2 bad usage;
-// 3 refused by the workflow or the policy (e.g. approving a request that is not pending, or an
-// analyst not on the roster); 4 no such request.
+// rtccd runs approved searches and sends every reply on its next tick. Exit codes: see
+// cli/command_context.h.
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
-#include <cstdio>
 #include <iostream>
 
-#include "casework/policy.h"
-#include "casework/request_id.h"
-#include "casework/store.h"
 #include "casework/workflow.h"
-#include "config/config.h"
-#include "matcher/face_engine.h"
-#include "matcher/gallery.h"
-
-namespace {
-
-using rtcc::casework::RequestRecord;
-using rtcc::casework::RequestState;
-using rtcc::casework::Store;
-
-constexpr int kExitError = 1;
-constexpr int kExitRefused = 3;
-constexpr int kExitNotFound = 4;
-
-class Refused : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-class NotFound : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-std::string Cell(std::string s, std::size_t width) {
-  if (s.size() > width) s = s.substr(0, width - 1) + "~";
-  return s + std::string(width - s.size(), ' ');
-}
-
-std::string Opt(const std::optional<std::string>& v) { return v.value_or("-"); }
-
-std::string Fixed(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", v);
-  return buf;
-}
-
-std::string PurposeCell(const RequestRecord& r) {
-  if (r.purpose_code) return "4.5.1(" + *r.purpose_code + ") " + r.purpose_text.value_or("");
-  return r.purpose_text ? "? " + *r.purpose_text : "-";
-}
-
-void PrintRequests(Store& store, const std::vector<RequestRecord>& requests) {
-  std::cout << Cell("REQUEST", 18) << Cell("STATE", 18) << Cell("RECEIVED", 22)
-            << Cell("REQUESTOR", 24) << Cell("INCIDENT", 14) << Cell("TYPE", 16)
-            << Cell("PURPOSE", 28) << "PROBES\n";
-  for (const auto& r : requests)
-    std::cout << Cell(r.id, 18) << Cell(std::string(ToString(r.state)), 18)
-              << Cell(r.created_at, 22) << Cell(r.requestor, 24) << Cell(Opt(r.incident_number), 14)
-              << Cell(Opt(r.incident_type), 16) << Cell(PurposeCell(r), 28)
-              << store.Probes(r.id).size() << "\n";
-  if (requests.empty()) std::cout << "(none)\n";
-}
-
-RequestRecord Find(Store& store, const std::string& id) {
-  if (!rtcc::casework::IsRequestId(id))
-    throw NotFound("'" + id + "' is not a request id (RTCC-yyyy-nnnnnn)");
-  auto r = store.FindRequest(id);
-  if (!r) throw NotFound("no request " + id);
-  return *r;
-}
-
-void Show(Store& store, const std::string& id) {
-  RequestRecord r = Find(store, id);
-  std::cout << "Request          " << r.id << "\n"
-            << "State            " << ToString(r.state) << "\n"
-            << "Requestor        " << r.requestor_name << " <" << r.requestor << ">\n"
-            << "Subject          " << r.subject << "\n"
-            << "Received         " << r.created_at << "\n"
-            << "Incident number  " << Opt(r.incident_number) << "\n"
-            << "Incident type    " << Opt(r.incident_type) << "\n"
-            << "Purpose          " << PurposeCell(r) << "\n";
-  if (r.purpose_code)
-    if (auto p = rtcc::casework::ParsePurposeCode(*r.purpose_code))
-      std::cout << "                 " << rtcc::casework::Describe(*p) << "\n";
-  if (!r.notes.empty()) std::cout << "Notes\n  " << r.notes << "\n";
-  std::cout << "\nProbes\n";
-  for (const auto& p : store.Probes(r.id))
-    std::cout << "  #" << p.id << " " << (p.filename.empty() ? "(no name)" : p.filename) << "  "
-              << p.content_type << "  " << p.size << " bytes  sha256 " << p.sha256 << "\n";
-  std::cout << "\nDecisions\n";
-  for (const auto& d : store.Decisions(r.id))
-    std::cout << "  " << d.decided_at << "  " << d.decision << " by " << d.analyst << ": "
-              << d.reason << "\n";
-  for (const auto& s : store.Searches(r.id)) {
-    std::cout << "\nSearch #" << s.id << "  " << s.searched_at << "  by " << s.analyst
-              << "  threshold " << Fixed(s.threshold) << "  gallery " << s.gallery_faces
-              << " faces\n";
-    for (const auto& f : store.SearchFaces(s.id)) {
-      std::cout << "  probe #" << f.probe_id << " face " << f.face_index << " at " << f.x << ","
-                << f.y << " " << f.width << "x" << f.height << "\n";
-      for (const auto& c : f.candidates)
-        std::cout << "    " << c.rank << ". " << c.subject_id << "  distance " << Fixed(c.distance)
-                  << "\n";
-      if (f.candidates.empty()) std::cout << "    no candidate within the threshold\n";
-    }
-    std::cout << "  positive identification: "
-              << (s.positive_identification ? (*s.positive_identification ? "yes" : "no")
-                                            : "unknown")
-              << "\n";
-  }
-  std::cout << "\nMail sent\n";
-  for (const auto& m : store.Mail(r.id))
-    std::cout << "  " << m.created_at << "  " << Cell(m.kind, 18)
-              << (m.sent_at ? "sent " + *m.sent_at : "queued")
-              << (m.last_error.empty() ? "" : "  last error: " + m.last_error) << "\n";
-  std::cout << "\nHistory\n";
-  for (const auto& e : store.Events(r.id))
-    std::cout << "  " << e.at << "  " << Cell(e.actor, 20) << e.action
-              << (e.to_state.empty() ? "" : " " + e.from_state + " -> " + e.to_state)
-              << (e.detail.empty() ? "" : ": " + e.detail) << "\n";
-}
-
-void PrintLog(Store& store) {
-  // Policy 4.5.3.3: date and time, incident number, incident type, results?, positive ID?
-  std::cout << Cell("SEARCHED (UTC)", 22) << Cell("REQUEST", 18) << Cell("INCIDENT", 14)
-            << Cell("TYPE", 18) << Cell("RESULTS", 9) << Cell("POSITIVE ID", 13)
-            << Cell("ANALYST", 14) << "CANDIDATES\n";
-  for (const auto& s : store.SearchLog())
-    std::cout << Cell(s.searched_at, 22) << Cell(s.request_id, 18)
-              << Cell(Opt(s.incident_number), 14) << Cell(s.incident_type, 18)
-              << Cell(s.yielded_results ? "yes" : "no", 9)
-              << Cell(s.positive_identification ? (*s.positive_identification ? "yes" : "no")
-                                                : "unknown",
-                      13)
-              << Cell(s.analyst, 14) << s.candidate_count << "\n";
-}
-
-void CheckAnalyst(const rtcc::config::Config& c, const std::string& analyst) {
-  auto on = [&](const std::vector<std::string>& list) {
-    return std::find(list.begin(), list.end(), analyst) != list.end();
-  };
-  if (!on(c.analysts) && !on(c.supervisors))
-    throw Refused("policy 4.5: '" + analyst + "' is not an authorized RTCC analyst (roster in " +
-                  c.path.string() + ")");
-}
-
-}  // namespace
+#include "cli/command_context.h"
+#include "cli/gallery_commands.h"
+#include "cli/request_commands.h"
 
 int main(int argc, char** argv) {
+  using namespace rtcc::cli;
   CLI::App app{"rtccctl - review, approve and audit RTCC facial recognition requests"};
   app.require_subcommand(1);
-  std::string config_path;
-  app.add_option("-c,--config", config_path,
+  CommandContext context;
+  app.add_option("-c,--config", context.config_path,
                  "configuration file (default $RTCC_CONFIG or /etc/rtcc/rtcc.toml)");
+  app.add_flag("--json", context.json, "machine-readable output (JSON) for scripts");
+  AddRequestCommands(app, context);
+  AddGalleryCommands(app, context);
 
-  auto* queue = app.add_subcommand("queue", "requests waiting for an analyst's decision");
-  auto* requests = app.add_subcommand("requests", "all requests, newest first");
-  std::string state_filter;
-  requests->add_option("--state", state_filter, "only requests in this state (e.g. NEEDS_INFO)");
-
-  std::string id, analyst, reason;
-  auto* show = app.add_subcommand("show", "everything about one request");
-  show->add_option("id", id, "request id, e.g. RTCC-2026-000001")->required();
-  auto* approve =
-      app.add_subcommand("approve", "approve a pending request; rtccd then runs the search");
-  auto* deny = app.add_subcommand("deny", "deny a pending request; rtccd tells the requestor");
-  for (auto* cmd : {approve, deny}) {
-    cmd->add_option("id", id, "request id")->required();
-    cmd->add_option("--analyst", analyst, "your name as on the roster")->required();
-    cmd->add_option("--reason", reason,
-                    "why (recorded in the log and, for a denial, sent to the requestor)")
-        ->required();
-  }
-  auto* log = app.add_subcommand("log", "the search log (policy 4.5.3.3)");
-
-  auto* gallery = app.add_subcommand("gallery", "the enrolled gallery");
-  gallery->require_subcommand(1);
-  std::string enroll_dir;
-  auto* enroll = gallery->add_subcommand("enroll", "enrol a folder: one sub-folder per subject");
-  enroll->add_option("dir", enroll_dir, "folder of subject folders")
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  auto* stats = gallery->add_subcommand("stats", "how many subjects and faces are enrolled");
-
-  CLI11_PARSE(app, argc, argv);
   ::umask(077);
   spdlog::set_level(spdlog::level::warn);
-
   try {
-    auto config = rtcc::config::LoadConfig(rtcc::config::ConfigPath(config_path));
-    std::filesystem::create_directories(config.data_dir);
-    ::chmod(config.data_dir.c_str(), 0700);
-
-    if (*gallery) {
-      auto g = rtcc::matcher::Gallery::Open(config.gallery_path());
-      if (*enroll) {
-        auto engine = rtcc::matcher::FaceEngine::Load(config.engine);
-        auto report = g->EnrollDirectory(*engine, enroll_dir);
-        for (const auto& p : report.problems) std::cerr << "skipped: " << p << "\n";
-        std::cout << "enrolled " << report.faces_enrolled << " face(s) from " << report.images_seen
-                  << " image(s); " << report.already_enrolled << " already enrolled; "
-                  << report.problems.size() << " skipped\n";
-      }
-      if (*stats || *enroll)
-        std::cout << "gallery: " << g->subject_count() << " subject(s), " << g->face_count()
-                  << " face(s)\n";
-      return 0;
-    }
-
-    Store store(config.database_path());
-    if (*queue) PrintRequests(store, store.ListRequests(RequestState::kPendingApproval));
-    if (*requests) {
-      std::optional<RequestState> state;
-      if (!state_filter.empty()) {
-        state = rtcc::casework::ParseRequestState(state_filter);
-        if (!state) throw std::invalid_argument("unknown state '" + state_filter + "'");
-      }
-      PrintRequests(store, store.ListRequests(state));
-    }
-    if (*show) Show(store, id);
-    if (*log) PrintLog(store);
-    if (*approve || *deny) {
-      CheckAnalyst(config, analyst);
-      Find(store, id);
-      auto txn = store.Begin();
-      auto d = *approve ? rtcc::casework::Approve(store, id, analyst, reason)
-                        : rtcc::casework::Deny(store, id, analyst, reason);
-      txn.Commit();
-      std::cout << id << " " << d.decision << " by " << d.analyst << " at " << d.decided_at << ".\n"
-                << (*approve ? "rtccd will run the search and send the results to the requestor on "
-                               "its next tick.\n"
-                             : "rtccd will tell the requestor on its next tick.\n");
-    }
-    return 0;
+    app.parse(argc, argv);  // the chosen command runs here, as its callback
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
   } catch (const Refused& e) {
     std::cerr << "rtccctl: refused: " << e.what() << "\n";
     return kExitRefused;

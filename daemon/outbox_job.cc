@@ -49,7 +49,7 @@ int SendPendingMail(casework::Store& store, mail::SmtpClient& smtp, mail::ImapCl
     try {
       smtp.Send(settings.envelope_from, {m.recipient}, m.raw);
     } catch (const mail::MailError& e) {
-      store.MarkMailFailed(m.id, e.what());
+      store.MarkMailFailed(m.id, e.what(), e.maybe_delivered());
       spdlog::warn("{} not sent yet (attempt {}): {}", what, m.attempts + 1, e.what());
       continue;
     }

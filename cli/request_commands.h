@@ -1,0 +1,14 @@
+// rtccctl's casework commands: `queue`, `requests`, `show`, `approve`, `deny`, `log`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/command_context.h"
+
+namespace rtcc::cli {
+
+// Adds the subcommands to `app`; each runs as its callback while `app` parses, throwing the
+// errors of cli/command_context.h. `context` must outlive the parse.
+void AddRequestCommands(CLI::App& app, const CommandContext& context);
+
+}  // namespace rtcc::cli
