@@ -157,6 +157,43 @@ ALTER TABLE outbox ADD COLUMN sending_at TEXT;  -- when the last attempt handed 
 -- A message over the size cap is recorded from its header alone (the whole stays on the server).
 ALTER TABLE messages ADD COLUMN headers_only INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // 3: the compliance record (issue 5). After it, Store::Migrate chains the existing events
+      // (kChainTrailAfterVersion) before migration 4 makes the chain compulsory.
+      R"sql(
+DROP TRIGGER events_no_update;
+ALTER TABLE events ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+-- Policy 4.5.2: prohibited-use phrases found in the request ("; "-joined); approving a flagged
+-- request needs an override reason (decisions.override_reason).
+ALTER TABLE requests ADD COLUMN flags TEXT NOT NULL DEFAULT '';
+-- Policy 4.5.3.3: reminders for an outcome that has not arrived.
+ALTER TABLE requests ADD COLUMN reminders_sent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE requests ADD COLUMN last_reminder_at TEXT;
+ALTER TABLE requests ADD COLUMN closed_at TEXT;  -- when it reached CLOSED, DENIED or WITHDRAWN
+ALTER TABLE requests ADD COLUMN purged_at TEXT;  -- probe images and raw messages removed
+ALTER TABLE decisions ADD COLUMN override_reason TEXT NOT NULL DEFAULT '';
+-- 'research': an approval of a subsequent search (policy 4.5.3.4).
+ALTER TABLE decisions ADD COLUMN kind TEXT NOT NULL DEFAULT 'initial'
+  CHECK (kind IN ('initial','research'));
+ALTER TABLE searches ADD COLUMN outcome TEXT CHECK (outcome IN ('positive','none','inconclusive'));
+UPDATE searches SET outcome = CASE positive_identification WHEN 1 THEN 'positive'
+                                                           WHEN 0 THEN 'none' END;
+ALTER TABLE searches ADD COLUMN outcome_rank INTEGER;      -- the candidate identified, if said
+ALTER TABLE searches ADD COLUMN outcome_subject TEXT;
+ALTER TABLE searches ADD COLUMN outcome_by TEXT;           -- who recorded it (requestor, analyst)
+-- How many candidates a results reply listed: the audit compares it with the search.
+ALTER TABLE outbox ADD COLUMN candidates_listed INTEGER;
+)sql",
+      // 4: the trail is chained; nothing may break the chain.
+      R"sql(
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_chained BEFORE INSERT ON events
+WHEN NEW.hash = '' OR NEW.id IS NOT coalesce((SELECT max(id) FROM events), 0) + 1
+  OR NEW.prev_hash IS NOT coalesce((SELECT hash FROM events ORDER BY id DESC LIMIT 1), '')
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: a row must chain to the last one'); END;
+CREATE INDEX events_by_request ON events(request_id);
+)sql",
   };
   return kMigrations;
 }

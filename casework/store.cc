@@ -1,8 +1,12 @@
 #include "casework/store.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 
+#include "casework/audit_trail.h"
 #include "casework/request_id.h"
 #include "casework/schema.h"
 
@@ -119,8 +123,24 @@ int CurrentYear() {
 
 }  // namespace
 
+std::time_t Now() {
+  static const std::time_t offset = [] {
+    const char* v = std::getenv("RTCC_CLOCK_OFFSET_SECONDS");
+    return v ? static_cast<std::time_t>(std::strtoll(v, nullptr, 10)) : std::time_t{0};
+  }();
+  return std::time(nullptr) + offset;
+}
+
+std::string FormatUtc(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 std::string UtcNow() {
-  std::time_t now = std::time(nullptr);
+  std::time_t now = Now();
   std::tm tm{};
   gmtime_r(&now, &tm);
   char buf[32];
@@ -149,6 +169,7 @@ void Store::Migrate() {
                       ")");
   for (std::size_t v = version; v < migrations.size(); ++v) {
     db_.Exec(migrations[v]);
+    if (v + 1 == kChainTrailAfterVersion) ChainUnhashedRows(db_);
     db_.Exec("PRAGMA user_version = " + std::to_string(v + 1));
   }
   txn.Commit();
@@ -546,17 +567,14 @@ int Store::CountMail(const std::string& request_id, const std::vector<std::strin
 void Store::AddEvent(const std::optional<std::string>& request_id, const std::string& actor,
                      const std::string& action, const std::string& detail,
                      const std::string& from_state, const std::string& to_state) {
-  auto s = db_.Prepare(
-      "INSERT INTO events (at, request_id, actor, action, from_state, to_state, detail) VALUES (?, "
-      "?, ?, ?, ?, ?, ?)");
-  s.Bind(1, UtcNow())
-      .Bind(2, request_id)
-      .Bind(3, actor)
-      .Bind(4, action)
-      .Bind(5, from_state)
-      .Bind(6, to_state);
-  s.Bind(7, detail);
-  s.Run();
+  EventRecord row{0, UtcNow(), request_id, actor, action, from_state, to_state, detail};
+  if (sqlite3_get_autocommit(db_.handle()) == 0) {
+    AppendTrail(db_, std::move(row));
+    return;
+  }
+  Transaction txn(db_);  // read the last hash and append under one write lock
+  AppendTrail(db_, std::move(row));
+  txn.Commit();
 }
 
 std::vector<EventRecord> Store::Events(const std::string& request_id) {

@@ -3,6 +3,7 @@
 // them into one transaction with Begin() so that every workflow step is atomic.
 #pragma once
 
+#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -21,7 +22,11 @@ class WorkflowError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// "2026-11-25T14:30:05Z".
+// The casework clock: the system time, moved by $RTCC_CLOCK_OFFSET_SECONDS when set (read once;
+// simulations and tests of reminders and retention run days ahead with it).
+std::time_t Now();
+// "2026-11-25T14:30:05Z" of `t`, and of Now().
+std::string FormatUtc(std::time_t t);
 std::string UtcNow();
 // Seconds since the epoch of a UtcNow() timestamp; 0 when it cannot be read.
 std::int64_t ParseUtc(const std::string& timestamp);

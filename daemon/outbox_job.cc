@@ -24,7 +24,7 @@ int SendPendingMail(casework::Store& store, mail::SmtpClient& smtp, mail::ImapCl
   for (const auto& m : store.PendingMail()) {
     const std::string what =
         m.kind + " reply for " + m.request_id.value_or("-") + " to " + m.recipient;
-    if (m.state == "sending" && std::time(nullptr) - casework::ParseUtc(m.sending_at.value_or("")) <
+    if (m.state == "sending" && casework::Now() - casework::ParseUtc(m.sending_at.value_or("")) <
                                     settings.resend_after_seconds) {
       continue;  // interrupted moments ago: let the provider's Sent copy arrive first
     }
