@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
     rtcc::config::SenderRules senders;
     senders.allowed_domains = {"pd.test"};
     rtcc::daemon::IntakeJob intake(store, spool, replies, tokens,
-                                   {mailbox, senders, "rtcc@pd.test", 10});
+                                   {mailbox, senders, "rtcc@pd.test", 10, {}});
     intake.PrepareMailbox(imap);
     t0 = Clock::now();
     int taken = intake.Poll(imap);

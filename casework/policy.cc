@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <regex>
+#include <sstream>
 
 namespace rtcc::casework {
 namespace {
@@ -136,6 +137,120 @@ std::optional<bool> ParseOutcome(std::string_view text) {
   if (std::regex_search(t, kNegative)) return false;
   if (std::regex_search(t, kPositive)) return true;
   return std::nullopt;
+}
+
+std::string_view ToString(OutcomeKind kind) {
+  switch (kind) {
+    case OutcomeKind::kPositive:
+      return "positive";
+    case OutcomeKind::kNone:
+      return "none";
+    case OutcomeKind::kInconclusive:
+      return "inconclusive";
+  }
+  return "inconclusive";
+}
+
+std::optional<OutcomeKind> ParseOutcomeKind(std::string_view text) {
+  for (auto k : {OutcomeKind::kPositive, OutcomeKind::kNone, OutcomeKind::kInconclusive})
+    if (ToString(k) == text) return k;
+  return std::nullopt;
+}
+
+std::optional<OutcomeReport> ParseOutcomeReport(std::string_view text) {
+  std::string t = Lower(text);
+  static const std::regex kInconclusive(
+      R"(\binconclusive\b|\bundetermined\b|\bunable\s+to\s+(determine|confirm)\b|\bnot\s+(yet\s+)?(sure|known|determined)\b|\bunknown\b)");
+  OutcomeReport report;
+  if (std::regex_search(t, kInconclusive)) {
+    report.kind = OutcomeKind::kInconclusive;
+    return report;
+  }
+  auto positive = ParseOutcome(text);
+  if (!positive) return std::nullopt;
+  report.kind = *positive ? OutcomeKind::kPositive : OutcomeKind::kNone;
+  if (*positive) {
+    static const std::regex kRank(R"((?:candidate|rank|number|no\.|#)\s*#?\s*(\d{1,3})\b)");
+    std::smatch m;
+    if (std::regex_search(t, m, kRank)) report.rank = std::stoi(m[1].str());
+    static const std::regex kSubject(R"((?:subject|gallery id)\s*:?\s*([A-Za-z0-9_.-]+))",
+                                     std::regex::icase);
+    std::string original(text);
+    if (std::regex_search(original, m, kSubject)) report.subject = m[1].str();
+  }
+  return report;
+}
+
+const std::vector<ProhibitedPhrase>& DefaultProhibitedPhrases() {
+  static const std::vector<ProhibitedPhrase> kPhrases = {
+      {"personal", "4.5.2(a) personal use"},
+      {"my ex", "4.5.2(a) personal use"},
+      {"girlfriend", "4.5.2(a) personal use"},
+      {"boyfriend", "4.5.2(a) personal use"},
+      {"dating", "4.5.2(a) personal use"},
+      {"curious", "4.5.2(a) personal use"},
+      {"for a friend", "4.5.2(a) personal use"},
+      {"harass*", "4.5.2(b) harassment or intimidation"},
+      {"intimidat*", "4.5.2(b) harassment or intimidation"},
+      {"protest*", "4.5.2(c) protected activity or class"},
+      {"rally", "4.5.2(c) protected activity or class"},
+      {"demonstrators", "4.5.2(c) protected activity or class"},
+      {"activist*", "4.5.2(c) protected activity or class"},
+      {"religio*", "4.5.2(c) protected activity or class"},
+      {"mosque", "4.5.2(c) protected activity or class"},
+      {"church", "4.5.2(c) protected activity or class"},
+      {"synagogue", "4.5.2(c) protected activity or class"},
+      {"political", "4.5.2(c) protected activity or class"},
+      {"ethnicity", "4.5.2(c) protected activity or class"},
+      {"sexual orientation", "4.5.2(c) protected activity or class"},
+      {"real-time", "4.5.2(d) real-time monitoring"},
+      {"real time", "4.5.2(d) real-time monitoring"},
+      {"live feed", "4.5.2(d) real-time monitoring"},
+      {"live camera", "4.5.2(d) real-time monitoring"},
+      {"monitor*", "4.5.2(d) real-time monitoring"},
+      {"track*", "4.5.2(d) real-time monitoring"},
+      {"surveil*", "4.5.2(c)/(d) surveillance"},
+  };
+  return kPhrases;
+}
+
+std::vector<std::string> FindProhibitedUses(std::string_view text,
+                                            const std::vector<ProhibitedPhrase>& phrases) {
+  std::string t = Lower(text);
+  std::vector<std::string> flags;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  for (const auto& p : phrases) {
+    std::string needle = Lower(p.phrase);
+    bool prefix = !needle.empty() && needle.back() == '*';
+    if (prefix) needle.pop_back();
+    if (needle.empty()) continue;
+    for (std::size_t at = t.find(needle); at != std::string::npos; at = t.find(needle, at + 1)) {
+      std::size_t end = at + needle.size();
+      if (at > 0 && word(t[at - 1])) continue;
+      if (!prefix && end < t.size() && word(t[end])) continue;
+      flags.push_back(p.clause + ": \"" + std::string(text.substr(at, end - at)) + "\"");
+      break;
+    }
+  }
+  return flags;
+}
+
+bool AsksToWithdraw(std::string_view subject, std::string_view body) {
+  static const std::regex kSubject(R"(^\s*((re|aw|fw|fwd)\s*:\s*)*(withdraw|cancel)\b)",
+                                   std::regex::icase);
+  static const std::regex kBody(
+      R"(^\s*(withdraw\s*:\s*(yes|y|true)\b|please\s+(withdraw|cancel)\b|(i\s+)?(withdraw|cancel)\s+(this|my|the)\s+request\b))",
+      std::regex::icase);
+  std::string s(subject);
+  if (std::regex_search(s, kSubject)) return true;
+  std::istringstream in{std::string(body)};
+  int lines = 0;
+  for (std::string line; lines < 5 && std::getline(in, line);) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ++lines;
+    if (std::regex_search(line, kBody)) return true;
+  }
+  return false;
 }
 
 }  // namespace rtcc::casework

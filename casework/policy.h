@@ -51,4 +51,39 @@ const std::vector<std::string>& ResultCaveats();
 // "positive identification" / "no identification" (leniently read).
 std::optional<bool> ParseOutcome(std::string_view text);
 
+enum class OutcomeKind { kPositive, kNone, kInconclusive };
+std::string_view ToString(OutcomeKind kind);  // "positive", "none", "inconclusive"
+std::optional<OutcomeKind> ParseOutcomeKind(std::string_view text);  // the exact names above
+
+// An outcome as reported: which one, and the candidate identified when the requestor names it
+// ("positive identification, candidate 2", "rank #3", "subject John_Simm").
+struct OutcomeReport {
+  OutcomeKind kind = OutcomeKind::kInconclusive;
+  std::optional<int> rank;
+  std::optional<std::string> subject;
+};
+
+// Lenient reading of an outcome ("positive ID - candidate 2", "no identification", "negative",
+// "inconclusive", "unable to determine"...). std::nullopt when it says none of them.
+std::optional<OutcomeReport> ParseOutcomeReport(std::string_view text);
+
+// Policy 4.5.2: a phrase that suggests a prohibited use, and the clause it points to.
+struct ProhibitedPhrase {
+  std::string phrase;  // whole words, case-insensitive; a trailing '*' matches any word ending
+  std::string clause;  // e.g. "4.5.2(d) real-time monitoring"
+};
+
+// The built-in phrases for 4.5.2 a) to d) (configuration may replace them).
+const std::vector<ProhibitedPhrase>& DefaultProhibitedPhrases();
+
+// One flag per phrase of `phrases` found in `text`: `4.5.2(d) real-time monitoring: "live
+// feed"`. Flags are shown to the analyst; they never block on their own (DESIGN.md: the analyst
+// decides, with an explicit override).
+std::vector<std::string> FindProhibitedUses(std::string_view text,
+                                            const std::vector<ProhibitedPhrase>& phrases);
+
+// True when a requestor's message asks to withdraw the request ("Withdraw", "please cancel this
+// request", a "Withdraw: yes" line...), from its subject or its first lines.
+bool AsksToWithdraw(std::string_view subject, std::string_view body);
+
 }  // namespace rtcc::casework

@@ -72,5 +72,52 @@ TEST(Policy, OutcomesAreReadLeniently) {
   EXPECT_FALSE(ParseOutcome("still working on it").has_value());
 }
 
+TEST(Policy, OutcomeReportsNameTheCandidateAndInconclusiveIsItsOwnAnswer) {
+  auto p = ParseOutcomeReport("Positive ID - candidate 2");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->kind, OutcomeKind::kPositive);
+  EXPECT_EQ(p->rank, 2);
+  auto q = ParseOutcomeReport("positive identification, subject: John_Simm (rank #3)");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->rank, 3);
+  EXPECT_EQ(q->subject, "John_Simm");
+  EXPECT_EQ(ParseOutcomeReport("no identification")->kind, OutcomeKind::kNone);
+  EXPECT_FALSE(ParseOutcomeReport("no identification")->rank.has_value());
+  EXPECT_EQ(ParseOutcomeReport("Inconclusive - still checking")->kind, OutcomeKind::kInconclusive);
+  EXPECT_EQ(ParseOutcomeReport("unable to determine")->kind, OutcomeKind::kInconclusive);
+  EXPECT_FALSE(ParseOutcomeReport("thanks!").has_value());
+}
+
+TEST(Policy, ProhibitedUsesAreFlaggedByWholeWordsWithTheirClause) {
+  const auto& phrases = DefaultProhibitedPhrases();
+  auto flags =
+      FindProhibitedUses("Need to monitor the protesters at the rally in real time", phrases);
+  auto has = [&](const std::string& part) {
+    for (const auto& f : flags)
+      if (f.find(part) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("4.5.2(d) real-time monitoring: \"monitor\""));
+  EXPECT_TRUE(has("4.5.2(c) protected activity or class: \"protest\""));
+  EXPECT_TRUE(has("\"rally\""));
+  EXPECT_TRUE(has("\"real time\""));
+  // Whole words: "personality" is not "personal", "embrace" has no "race" phrase at all.
+  EXPECT_TRUE(FindProhibitedUses("robbery suspect, personality disorder noted", phrases).empty());
+  EXPECT_TRUE(FindProhibitedUses("Armed robbery, identify a suspect", phrases).empty());
+  EXPECT_EQ(FindProhibitedUses("it is PERSONAL", phrases).size(), 1u);
+  // Configured phrases replace the built-in ones.
+  EXPECT_EQ(FindProhibitedUses("drone sweep", {{"drone", "4.5.2(d) custom"}}).front(),
+            "4.5.2(d) custom: \"drone\"");
+}
+
+TEST(Policy, WithdrawalsAreRecognisedInTheSubjectOrTheFirstLines) {
+  EXPECT_TRUE(AsksToWithdraw("Withdraw [RTCC-2026-000001]", ""));
+  EXPECT_TRUE(AsksToWithdraw("RE: cancel request", ""));
+  EXPECT_TRUE(AsksToWithdraw("Re: photo", "Please withdraw this request, we found him.\n"));
+  EXPECT_TRUE(AsksToWithdraw("Re: photo", "\nWithdraw: yes\n"));
+  EXPECT_FALSE(AsksToWithdraw("Re: photo", "Incident Type: Robbery\nPurpose: suspect\n"));
+  EXPECT_FALSE(AsksToWithdraw("Re: photo", "He did not withdraw money from the ATM.\n"));
+}
+
 }  // namespace
 }  // namespace rtcc::casework

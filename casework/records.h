@@ -53,6 +53,11 @@ struct RequestRecord {
   std::string thread_message_id;  // Message-ID of the message that opened the request
   std::string created_at;
   std::string updated_at;
+  std::vector<std::string> flags;  // policy 4.5.2: prohibited-use phrases found (for the analyst)
+  int reminders_sent = 0;          // policy 4.5.3.3: outcome reminders sent
+  std::optional<std::string> last_reminder_at;
+  std::optional<std::string> closed_at;  // reached CLOSED, DENIED or WITHDRAWN
+  std::optional<std::string> purged_at;  // probe images and raw messages removed (retention)
 };
 
 struct NewRequest {
@@ -83,6 +88,8 @@ struct DecisionRecord {
   std::string analyst;
   std::string reason;
   std::string decided_at;
+  std::string override_reason;   // approving a flagged request (policy 4.5.2): why it is allowed
+  std::string kind = "initial";  // "initial", or "research" (a subsequent search, 4.5.3.4)
 };
 
 struct CandidateRecord {
@@ -133,6 +140,10 @@ struct SearchRecord {
   int faces_searched = 0;
   int candidate_count = 0;
   std::optional<std::int64_t> parent_search_id;
+  std::optional<std::string> outcome;  // "positive", "none", "inconclusive"; unknown until told
+  std::optional<int> outcome_rank;     // the candidate identified, when the requestor said
+  std::optional<std::string> outcome_subject;
+  std::optional<std::string> outcome_by;  // who reported or entered it
 };
 
 struct OutboxRecord {

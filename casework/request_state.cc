@@ -21,7 +21,7 @@ constexpr std::array<std::pair<S, std::string_view>, 9> kNames = {{
 }};
 
 // The edges of DESIGN.md's diagram.
-constexpr std::array<std::pair<S, S>, 13> kEdges = {{
+constexpr std::array<std::pair<S, S>, 14> kEdges = {{
     {S::kReceived, S::kNeedsInfo},
     {S::kReceived, S::kPendingApproval},
     {S::kNeedsInfo, S::kPendingApproval},  // a follow-up supplied what was missing
@@ -35,6 +35,7 @@ constexpr std::array<std::pair<S, S>, 13> kEdges = {{
     {S::kNeedsInfo, S::kWithdrawn},
     {S::kPendingApproval, S::kWithdrawn},
     {S::kResultsSent, S::kClosed},  // the outcome came before the send was confirmed
+    {S::kClosed, S::kSearching},    // re-search after "no identification" (4.5.3.4)
 }};
 
 }  // namespace

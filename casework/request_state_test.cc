@@ -28,7 +28,7 @@ TEST(RequestState, OnlyTheDesignedTransitionsAreAllowed) {
       {S::kResultsSent, S::kAwaitingOutcome}, {S::kAwaitingOutcome, S::kSearching},
       {S::kAwaitingOutcome, S::kClosed},      {S::kResultsSent, S::kClosed},
       {S::kReceived, S::kWithdrawn},          {S::kNeedsInfo, S::kWithdrawn},
-      {S::kPendingApproval, S::kWithdrawn},
+      {S::kPendingApproval, S::kWithdrawn},   {S::kClosed, S::kSearching},
   };
   for (S from : kAll)
     for (S to : kAll)
@@ -37,10 +37,12 @@ TEST(RequestState, OnlyTheDesignedTransitionsAreAllowed) {
 }
 
 TEST(RequestState, NoSearchWithoutPassingPendingApproval) {
-  // Policy 4.5: the only ways into SEARCHING are an approval or a re-search of a searched request.
+  // Policy 4.5: the only ways into SEARCHING are an approval or a re-search of a searched request
+  // (4.5.3.4; workflow.cc ApproveResearch refuses one after a positive identification).
   for (S from : kAll) {
     if (CanTransition(from, S::kSearching)) {
-      EXPECT_TRUE(from == S::kPendingApproval || from == S::kAwaitingOutcome) << ToString(from);
+      EXPECT_TRUE(from == S::kPendingApproval || from == S::kAwaitingOutcome || from == S::kClosed)
+          << ToString(from);
     }
   }
   EXPECT_FALSE(CanTransition(S::kDenied, S::kSearching));

@@ -15,7 +15,19 @@ namespace {
 
 constexpr const char* kRequestColumns =
     "id, state, requestor, requestor_name, subject, incident_number, incident_type, purpose_text, "
-    "purpose_code, notes, thread_message_id, created_at, updated_at";
+    "purpose_code, notes, thread_message_id, created_at, updated_at, flags, reminders_sent, "
+    "last_reminder_at, closed_at, purged_at";
+
+std::vector<std::string> SplitFlags(const std::string& joined) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start < joined.size();) {
+    std::size_t end = joined.find("; ", start);
+    if (end == std::string::npos) end = joined.size();
+    if (end > start) out.push_back(joined.substr(start, end - start));
+    start = end + 2;
+  }
+  return out;
+}
 
 RequestRecord ReadRequest(const Statement& s) {
   RequestRecord r;
@@ -32,6 +44,11 @@ RequestRecord ReadRequest(const Statement& s) {
   r.thread_message_id = s.Text(10);
   r.created_at = s.Text(11);
   r.updated_at = s.Text(12);
+  r.flags = SplitFlags(s.Text(13));
+  r.reminders_sent = static_cast<int>(s.Int(14));
+  r.last_reminder_at = s.OptText(15);
+  r.closed_at = s.OptText(16);
+  r.purged_at = s.OptText(17);
   return r;
 }
 
@@ -62,7 +79,8 @@ constexpr const char* kSearchColumns =
     "id, request_id, decision_id, searched_at, incident_number, incident_type, yielded_results, "
     "positive_identification, outcome_at, outcome_note, analyst, model_id, threshold, "
     "gallery_faces, "
-    "probes_searched, faces_searched, candidate_count, parent_search_id";
+    "probes_searched, faces_searched, candidate_count, parent_search_id, outcome, outcome_rank, "
+    "outcome_subject, outcome_by";
 
 SearchRecord ReadSearch(const Statement& s) {
   SearchRecord r;
@@ -84,6 +102,10 @@ SearchRecord ReadSearch(const Statement& s) {
   r.faces_searched = static_cast<int>(s.Int(15));
   r.candidate_count = static_cast<int>(s.Int(16));
   r.parent_search_id = s.OptInt(17);
+  r.outcome = s.OptText(18);
+  if (auto rank = s.OptInt(19)) r.outcome_rank = static_cast<int>(*rank);
+  r.outcome_subject = s.OptText(20);
+  r.outcome_by = s.OptText(21);
   return r;
 }
 
@@ -108,10 +130,12 @@ OutboxRecord ReadOutbox(const Statement& s) {
   return o;
 }
 
-constexpr const char* kDecisionColumns = "id, request_id, decision, analyst, reason, decided_at";
+constexpr const char* kDecisionColumns =
+    "id, request_id, decision, analyst, reason, decided_at, override_reason, kind";
 
 DecisionRecord ReadDecision(const Statement& s) {
-  return DecisionRecord{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)};
+  return DecisionRecord{s.Int(0),  s.Text(1), s.Text(2), s.Text(3),
+                        s.Text(4), s.Text(5), s.Text(6), s.Text(7)};
 }
 
 int CurrentYear() {
@@ -327,13 +351,14 @@ std::vector<RequestRecord> Store::ListRequests(std::optional<RequestState> state
 void Store::UpdateRequestFields(const RequestRecord& r) {
   auto s = db_.Prepare(
       "UPDATE requests SET incident_number = ?, incident_type = ?, purpose_text = ?, purpose_code "
-      "= ?, "
-      "notes = ?, updated_at = ? WHERE id = ?");
+      "= ?, notes = ?, updated_at = ?, flags = ? WHERE id = ?");
+  std::string flags;
+  for (const auto& f : r.flags) flags += (flags.empty() ? "" : "; ") + f;
   s.Bind(1, r.incident_number)
       .Bind(2, r.incident_type)
       .Bind(3, r.purpose_text)
       .Bind(4, r.purpose_code);
-  s.Bind(5, r.notes).Bind(6, UtcNow()).Bind(7, r.id);
+  s.Bind(5, r.notes).Bind(6, UtcNow()).Bind(7, flags).Bind(8, r.id);
   s.Run();
 }
 
@@ -343,8 +368,14 @@ void Store::Transition(const std::string& id, RequestState to, const std::string
   if (!CanTransition(r.state, to))
     throw WorkflowError("request " + id + " is " + std::string(ToString(r.state)) +
                         " and cannot become " + std::string(ToString(to)));
-  auto s = db_.Prepare("UPDATE requests SET state = ?, updated_at = ? WHERE id = ? AND state = ?");
-  s.Bind(1, ToString(to)).Bind(2, UtcNow()).Bind(3, id).Bind(4, ToString(r.state));
+  const bool closing =
+      to == RequestState::kClosed || to == RequestState::kDenied || to == RequestState::kWithdrawn;
+  auto s = db_.Prepare(
+      "UPDATE requests SET state = ?, updated_at = ?, closed_at = CASE WHEN ? THEN ? ELSE NULL END "
+      "WHERE id = ? AND state = ?");
+  std::string now = UtcNow();
+  s.Bind(1, ToString(to)).Bind(2, now).Bind(3, closing ? 1 : 0).Bind(4, now);
+  s.Bind(5, id).Bind(6, ToString(r.state));
   s.Run();
   if (db_.Changes() != 1) throw WorkflowError("request " + id + " changed state concurrently");
   AddEvent(id, actor, "state changed", detail, std::string(ToString(r.state)),
@@ -385,11 +416,13 @@ std::vector<ProbeRecord> Store::Probes(const std::string& request_id) {
 // --- decisions --------------------------------------------------------------------------------
 
 std::int64_t Store::RecordDecision(const std::string& request_id, const std::string& decision,
-                                   const std::string& analyst, const std::string& reason) {
+                                   const std::string& analyst, const std::string& reason,
+                                   const std::string& override_reason, const std::string& kind) {
   auto s = db_.Prepare(
-      "INSERT INTO decisions (request_id, decision, analyst, reason, decided_at) VALUES (?, ?, ?, "
-      "?, ?)");
+      "INSERT INTO decisions (request_id, decision, analyst, reason, decided_at, override_reason, "
+      "kind) VALUES (?, ?, ?, ?, ?, ?, ?)");
   s.Bind(1, request_id).Bind(2, decision).Bind(3, analyst).Bind(4, reason).Bind(5, UtcNow());
+  s.Bind(6, override_reason).Bind(7, kind);
   s.Run();
   return db_.LastInsertId();
 }
@@ -494,12 +527,71 @@ std::vector<FaceResult> Store::SearchFaces(std::int64_t search_id) {
   return out;
 }
 
-void Store::RecordOutcome(std::int64_t search_id, bool positive, const std::string& note) {
+void Store::RecordOutcome(std::int64_t search_id, const OutcomeReport& outcome,
+                          const std::string& note, const std::string& by) {
   auto s = db_.Prepare(
-      "UPDATE searches SET positive_identification = ?, outcome_at = ?, outcome_note = ? WHERE id "
-      "= ?");
-  s.Bind(1, positive ? 1 : 0).Bind(2, UtcNow()).Bind(3, note).Bind(4, search_id);
+      "UPDATE searches SET positive_identification = ?, outcome = ?, outcome_rank = ?, "
+      "outcome_subject = ?, outcome_by = ?, outcome_at = ?, outcome_note = ? WHERE id = ?");
+  if (outcome.kind == OutcomeKind::kInconclusive)
+    s.BindNull(1);
+  else
+    s.Bind(1, outcome.kind == OutcomeKind::kPositive ? 1 : 0);
+  s.Bind(2, ToString(outcome.kind));
+  if (outcome.rank)
+    s.Bind(3, *outcome.rank);
+  else
+    s.BindNull(3);
+  s.Bind(4, outcome.subject).Bind(5, by).Bind(6, UtcNow()).Bind(7, note).Bind(8, search_id);
   s.Run();
+}
+
+void Store::RecordCandidatesListed(std::int64_t outbox_id, int candidates) {
+  auto s = db_.Prepare("UPDATE outbox SET candidates_listed = ? WHERE id = ?");
+  s.Bind(1, candidates).Bind(2, outbox_id);
+  s.Run();
+}
+
+void Store::MarkReminderSent(const std::string& request_id) {
+  auto s = db_.Prepare(
+      "UPDATE requests SET reminders_sent = reminders_sent + 1, last_reminder_at = ? WHERE id = ?");
+  s.Bind(1, UtcNow()).Bind(2, request_id);
+  s.Run();
+}
+
+void Store::MarkPurged(const std::string& request_id) {
+  auto s = db_.Prepare("UPDATE requests SET purged_at = ? WHERE id = ?");
+  s.Bind(1, UtcNow()).Bind(2, request_id);
+  s.Run();
+}
+
+std::vector<RequestRecord> Store::RequestsForIncident(const std::string& incident_number) {
+  auto s =
+      db_.Prepare(std::string("SELECT ") + kRequestColumns +
+                  " FROM requests WHERE incident_number = ? ORDER BY created_at DESC, id DESC");
+  s.Bind(1, incident_number);
+  std::vector<RequestRecord> out;
+  while (s.Step()) out.push_back(ReadRequest(s));
+  return out;
+}
+
+std::vector<MessageRecord> Store::RequestMessages(const std::string& request_id) {
+  auto s = db_.Prepare(std::string("SELECT ") + kMessageColumns +
+                       " FROM messages WHERE request_id = ? ORDER BY id");
+  s.Bind(1, request_id);
+  std::vector<MessageRecord> out;
+  while (s.Step()) out.push_back(ReadMessage(s));
+  return out;
+}
+
+std::int64_t Store::CountReferences(const std::string& table, const std::string& sha256,
+                                    const std::string& except_request_id) {
+  if (table != "probes" && table != "messages") throw std::invalid_argument("table " + table);
+  auto s = db_.Prepare("SELECT count(*) FROM " + table +
+                       " t JOIN requests r ON r.id = t.request_id WHERE t.sha256 = ? AND "
+                       "t.request_id <> ? AND r.purged_at IS NULL");
+  s.Bind(1, sha256).Bind(2, except_request_id);
+  s.Step();
+  return s.Int(0);
 }
 
 // --- outbox -----------------------------------------------------------------------------------

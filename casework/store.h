@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "casework/policy.h"
 #include "casework/records.h"
 #include "casework/sqlite_db.h"
 
@@ -65,7 +66,21 @@ class Store {
   RequestRecord GetRequest(const std::string& id);  // throws WorkflowError when unknown
   // All requests, newest first; only those in `state` when given.
   std::vector<RequestRecord> ListRequests(std::optional<RequestState> state = std::nullopt);
+  // Writes the fields a requestor supplies (incident, type, purpose, notes) and the flags.
   void UpdateRequestFields(const RequestRecord& request);
+  // Requests of one incident number, newest first.
+  std::vector<RequestRecord> RequestsForIncident(const std::string& incident_number);
+  // Counts one more outcome reminder (policy 4.5.3.3), now.
+  void MarkReminderSent(const std::string& request_id);
+  // Records that the request's probe images and raw messages were removed (retention).
+  void MarkPurged(const std::string& request_id);
+  // The messages filed with a request (its spool files), oldest first.
+  std::vector<MessageRecord> RequestMessages(const std::string& request_id);
+  // How many rows of `table` ("probes" or "messages") of requests other than
+  // `except_request_id`, not yet purged, name the spool file `sha256` (a file shared by two
+  // requests stays until both are purged).
+  std::int64_t CountReferences(const std::string& table, const std::string& sha256,
+                               const std::string& except_request_id);
   // Moves `id` to `to` if the state machine allows it from its current state, and records the
   // event. Throws WorkflowError naming both states otherwise.
   void Transition(const std::string& id, RequestState to, const std::string& actor,
@@ -79,8 +94,12 @@ class Store {
   std::vector<ProbeRecord> Probes(const std::string& request_id);
 
   // --- decisions ----------------------------------------------------------------------------
+  // `kind` "initial" or "research" (a subsequent search, policy 4.5.3.4); `override_reason`
+  // when an analyst approves a request flagged for a prohibited use (4.5.2).
   std::int64_t RecordDecision(const std::string& request_id, const std::string& decision,
-                              const std::string& analyst, const std::string& reason);
+                              const std::string& analyst, const std::string& reason,
+                              const std::string& override_reason = "",
+                              const std::string& kind = "initial");
   std::vector<DecisionRecord> Decisions(const std::string& request_id);
   std::optional<DecisionRecord> LatestDecision(const std::string& request_id);
 
@@ -91,12 +110,17 @@ class Store {
   std::vector<SearchRecord> Searches(const std::string& request_id);
   std::vector<SearchRecord> SearchLog();  // every search, oldest first
   std::vector<FaceResult> SearchFaces(std::int64_t search_id);
-  void RecordOutcome(std::int64_t search_id, bool positive_identification, const std::string& note);
+  // Policy 4.5.3.3: the outcome of search `search_id`, as reported by `by`.
+  void RecordOutcome(std::int64_t search_id, const OutcomeReport& outcome, const std::string& note,
+                     const std::string& by);
 
   // --- outbox -------------------------------------------------------------------------------
   std::int64_t QueueMail(const std::optional<std::string>& request_id, const std::string& kind,
                          const std::string& message_id, const std::string& recipient,
                          const std::string& raw);
+  // How many candidates results reply `outbox_id` lists (the monthly audit compares it with the
+  // search, policy 4.5.3.2).
+  void RecordCandidatesListed(std::int64_t outbox_id, int candidates);
   // Messages not yet sent, oldest first: "queued", and "sending" ones whose outcome is unknown.
   std::vector<OutboxRecord> PendingMail();
   std::vector<OutboxRecord> Mail(const std::string& request_id);

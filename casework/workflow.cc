@@ -1,11 +1,18 @@
 #include "casework/workflow.h"
 
+#include <cctype>
+
 #include "casework/request_id.h"
 
 namespace rtcc::casework {
 namespace {
 
 constexpr const char* kDaemon = "rtccd";
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 RequestContents Contents(Store& store, const RequestRecord& r) {
   RequestContents c;
@@ -23,7 +30,17 @@ void AddImages(Store& store, const std::string& request_id, const IncomingMail& 
 }
 
 // Validates a RECEIVED or NEEDS_INFO request and moves it on (policy 4.5.3.1, 4.5.1).
-IntakeResult Validate(Store& store, RequestRecord r, IntakeResult result) {
+IntakeResult Validate(Store& store, RequestRecord r, IntakeResult result,
+                      const SenderPolicy& policy) {
+  // Policy 4.5.2: flag what suggests a prohibited use; the analyst sees it and decides.
+  std::string text = r.subject + "\n" + r.incident_type.value_or("") + "\n" +
+                     r.purpose_text.value_or("") + "\n" + r.notes;
+  auto flags = FindProhibitedUses(text, policy.prohibited_phrases);
+  if (flags != r.flags) {
+    r.flags = flags;
+    store.UpdateRequestFields(r);
+    for (const auto& f : flags) store.AddEvent(r.id, kDaemon, "flagged for review", "policy " + f);
+  }
   if (r.purpose_text) {
     auto purpose = ClassifyPurpose(*r.purpose_text);
     r.purpose_code =
@@ -43,7 +60,7 @@ IntakeResult Validate(Store& store, RequestRecord r, IntakeResult result) {
   return result;
 }
 
-IntakeResult FileNewRequest(Store& store, const IncomingMail& mail) {
+IntakeResult FileNewRequest(Store& store, const IncomingMail& mail, const SenderPolicy& policy) {
   NewRequest n;
   n.requestor = mail.from_address;
   n.requestor_name = mail.from_name;
@@ -55,10 +72,11 @@ IntakeResult FileNewRequest(Store& store, const IncomingMail& mail) {
   n.thread_message_id = mail.message_id;
   RequestRecord r = store.CreateRequest(n, kDaemon);
   AddImages(store, r.id, mail);
-  return Validate(store, r, IntakeResult{"request", r.id, Reply::kNone, {}, "new request"});
+  return Validate(store, r, IntakeResult{"request", r.id, Reply::kNone, {}, "new request"}, policy);
 }
 
-IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail) {
+IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail,
+                      const SenderPolicy& policy) {
   IntakeResult result{"follow_up", r.id, Reply::kNone, {}, "follow-up"};
   // Only the requestor may complete a request or report its outcome; anyone else's message in
   // the thread is kept with the request and nothing more.
@@ -68,10 +86,25 @@ IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail) {
     result.note = "in the thread of " + r.id + " but not from its requestor";
     return result;
   }
+  if (mail.withdraw) {
+    result.kind = "withdrawal";
+    if (CanTransition(r.state, RequestState::kWithdrawn)) {
+      store.Transition(r.id, RequestState::kWithdrawn, mail.from_address,
+                       "withdrawn by the requestor");
+      result.reply = Reply::kWithdrawn;
+      result.note = "withdrawn by the requestor";
+    } else {
+      store.AddEvent(r.id, mail.from_address, "withdrawal refused",
+                     "the request is " + std::string(ToString(r.state)));
+      result.reply = Reply::kCannotWithdraw;
+      result.note = "too late to withdraw (" + std::string(ToString(r.state)) + ")";
+    }
+    return result;
+  }
   // Policy 4.5.3.3: the outcome of a search, reported by e-mail.
   if (mail.outcome &&
       (r.state == RequestState::kAwaitingOutcome || r.state == RequestState::kResultsSent)) {
-    auto positive = ParseOutcome(*mail.outcome);
+    auto outcome = ParseOutcomeReport(*mail.outcome);
     result.kind = "outcome";
     if (mail.verified_request_id != r.id) {
       // Found by subject tag or a guessable id only: do not let that change the log.
@@ -81,15 +114,15 @@ IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail) {
                      "the message does not reply to rtcc's own mail: " + *mail.outcome);
       return result;
     }
-    if (!positive) {
+    if (!outcome) {
       result.reply = Reply::kOutcomeUnclear;
       result.note = "outcome not understood: " + *mail.outcome;
       store.AddEvent(r.id, mail.from_address, "outcome not understood", *mail.outcome);
       return result;
     }
-    RecordOutcome(store, r.id, *positive, *mail.outcome, mail.from_address);
+    RecordOutcome(store, r.id, *outcome, *mail.outcome, mail.from_address);
     result.reply = Reply::kOutcomeRecorded;
-    result.note = *positive ? "positive identification" : "no identification";
+    result.note = "outcome: " + std::string(ToString(outcome->kind));
     return result;
   }
   if (r.state == RequestState::kNeedsInfo) {
@@ -101,7 +134,7 @@ IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail) {
     store.UpdateRequestFields(r);
     AddImages(store, r.id, mail);
     store.AddEvent(r.id, mail.from_address, "follow-up received", "fields or probes supplied");
-    return Validate(store, r, result);
+    return Validate(store, r, result, policy);
   }
   store.AddEvent(r.id, mail.from_address, "message attached",
                  "state " + std::string(ToString(r.state)));
@@ -109,16 +142,31 @@ IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail) {
 }
 
 // Policy 4.5: an analyst's decision on a PENDING_APPROVAL request, with who and why.
-DecisionRecord Decide(Store& store, const std::string& request_id, const std::string& analyst,
-                      const std::string& reason, const std::string& decision, RequestState to) {
-  if (analyst.empty() || reason.empty())
+DecisionRecord Decide(Store& store, const std::string& request_id, const Operator& analyst,
+                      const std::string& reason, const std::string& decision, RequestState to,
+                      const std::string& override_reason) {
+  if (analyst.name.empty() || reason.empty())
     throw WorkflowError("a decision needs the analyst's name and a reason");
   RequestRecord r = store.GetRequest(request_id);
   if (r.state != RequestState::kPendingApproval)
     throw WorkflowError("request " + request_id + " is " + std::string(ToString(r.state)) +
                         "; only a PENDING_APPROVAL request can be " + decision);
-  store.RecordDecision(request_id, decision, analyst, reason);
-  store.Transition(request_id, to, analyst, decision + ": " + reason);
+  if (decision == "approved") {
+    if (!analyst.email.empty() && Lower(analyst.email) == Lower(r.requestor))
+      throw WorkflowError(analyst.name + " filed " + request_id +
+                          " and cannot approve it: another analyst must (policy 4.5)");
+    if (!r.flags.empty() && override_reason.empty())
+      throw WorkflowError(
+          request_id +
+          " is flagged for a possible prohibited use (policy 4.5.2: " + r.flags.front() +
+          (r.flags.size() > 1 ? " and " + std::to_string(r.flags.size() - 1) + " more" : "") +
+          "); approving it needs --override with the reason it is allowed");
+  }
+  store.RecordDecision(request_id, decision, analyst.name, reason,
+                       decision == "approved" ? override_reason : "");
+  if (decision == "approved" && !r.flags.empty())
+    store.AddEvent(request_id, analyst.name, "flag overridden", override_reason);
+  store.Transition(request_id, to, analyst.name, decision + ": " + reason);
   return *store.LatestDecision(request_id);
 }
 
@@ -166,18 +214,44 @@ IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& 
     return {
         "oversize", request_id, Reply::kTooLarge, {}, "over the size cap: not read, sender told"};
   }
-  if (request_id) return FollowUp(store, store.GetRequest(*request_id), mail);
-  return FileNewRequest(store, mail);
+  if (request_id) return FollowUp(store, store.GetRequest(*request_id), mail, senders);
+  return FileNewRequest(store, mail, senders);
 }
 
-DecisionRecord Approve(Store& store, const std::string& request_id, const std::string& analyst,
-                       const std::string& reason) {
-  return Decide(store, request_id, analyst, reason, "approved", RequestState::kSearching);
+DecisionRecord Approve(Store& store, const std::string& request_id, const Operator& analyst,
+                       const std::string& reason, const std::string& override_reason) {
+  return Decide(store, request_id, analyst, reason, "approved", RequestState::kSearching,
+                override_reason);
 }
 
-DecisionRecord Deny(Store& store, const std::string& request_id, const std::string& analyst,
+DecisionRecord Deny(Store& store, const std::string& request_id, const Operator& analyst,
                     const std::string& reason) {
-  return Decide(store, request_id, analyst, reason, "denied", RequestState::kDenied);
+  return Decide(store, request_id, analyst, reason, "denied", RequestState::kDenied, "");
+}
+
+DecisionRecord ApproveResearch(Store& store, const std::string& request_id, const Operator& analyst,
+                               const std::string& reason) {
+  if (analyst.name.empty() || reason.empty())
+    throw WorkflowError("a re-search needs the analyst's name and a reason (policy 4.5.3.4)");
+  RequestRecord r = store.GetRequest(request_id);
+  auto searches = store.Searches(request_id);
+  if (searches.empty())
+    throw WorkflowError(request_id + " has not been searched yet: approve it first");
+  const auto& last = searches.back();
+  bool identified = last.outcome == std::string("positive");
+  if (r.state != RequestState::kAwaitingOutcome &&
+      !(r.state == RequestState::kClosed && !identified))
+    throw WorkflowError("request " + request_id + " is " + std::string(ToString(r.state)) +
+                        (identified ? " with a positive identification" : "") +
+                        "; policy 4.5.3.4 allows a subsequent search only when no identification "
+                        "was made (AWAITING_OUTCOME, or CLOSED without one)");
+  if (!analyst.email.empty() && Lower(analyst.email) == Lower(r.requestor))
+    throw WorkflowError(analyst.name + " filed " + request_id +
+                        " and cannot approve its re-search");
+  store.RecordDecision(request_id, "approved", analyst.name, reason, "", "research");
+  store.Transition(request_id, RequestState::kSearching, analyst.name,
+                   "re-search of search " + std::to_string(last.id) + ": " + reason);
+  return *store.LatestDecision(request_id);
 }
 
 SearchAuthorization AuthorizeSearch(Store& store, const std::string& request_id) {
@@ -193,6 +267,10 @@ std::int64_t RecordSearchResults(Store& store, const SearchAuthorization& auth, 
   search.request_id = auth.request.id;
   search.decision_id = auth.approval.id;
   search.analyst = auth.approval.analyst;
+  if (auth.approval.kind == "research") {
+    auto earlier = store.Searches(auth.request.id);
+    if (!earlier.empty()) search.parent_search_id = earlier.back().id;  // policy 4.5.3.4
+  }
   std::int64_t id = store.RecordSearch(search);
   int candidates = 0;
   for (const auto& f : search.faces) candidates += static_cast<int>(f.candidates.size());
@@ -212,14 +290,20 @@ void MarkReplySent(Store& store, const OutboxRecord& mail) {
                      "results delivered to SMTP");
 }
 
-void RecordOutcome(Store& store, const std::string& request_id, bool positive,
+void RecordOutcome(Store& store, const std::string& request_id, const OutcomeReport& outcome,
                    const std::string& note, const std::string& actor) {
+  RequestRecord r = store.GetRequest(request_id);
+  if (r.state != RequestState::kAwaitingOutcome && r.state != RequestState::kResultsSent)
+    throw WorkflowError("request " + request_id + " is " + std::string(ToString(r.state)) +
+                        "; an outcome is recorded for a request AWAITING_OUTCOME");
   auto searches = store.Searches(request_id);
   if (searches.empty())
     throw WorkflowError("request " + request_id + " has no search to record an outcome for");
-  store.RecordOutcome(searches.back().id, positive, note);
-  store.Transition(request_id, RequestState::kClosed, actor,
-                   positive ? "outcome: positive identification" : "outcome: no identification");
+  store.RecordOutcome(searches.back().id, outcome, note, actor);
+  std::string what = "outcome: " + std::string(ToString(outcome.kind));
+  if (outcome.rank) what += ", candidate rank " + std::to_string(*outcome.rank);
+  if (outcome.subject) what += ", subject " + *outcome.subject;
+  store.Transition(request_id, RequestState::kClosed, actor, what);
 }
 
 }  // namespace rtcc::casework

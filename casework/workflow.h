@@ -40,6 +40,7 @@ struct IncomingMail {
   std::optional<std::string> incident_type;
   std::optional<std::string> purpose;
   std::optional<std::string> outcome;
+  bool withdraw = false;  // the requestor asks to withdraw the request (policy.h AsksToWithdraw)
   std::string notes;
   std::vector<IncomingImage> images;
 };
@@ -50,6 +51,8 @@ struct SenderPolicy {
   // When set, a sender on the allow-list must also be vouched for by the receiving server
   // (IncomingMail::sender_authenticated), so that a forged From cannot file a request.
   bool require_authentication = false;
+  // Policy 4.5.2: phrases that flag a request for the analyst (never searched unnoticed).
+  std::vector<ProhibitedPhrase> prohibited_phrases = DefaultProhibitedPhrases();
 };
 
 // What the caller must send in reply (rendered from templates/, queued in the same transaction).
@@ -61,6 +64,8 @@ enum class Reply {
   kOutcomeUnclear,
   kOutcomeNeedsThread,  // an outcome without a reply token: ask for a reply to rtcc's own mail
   kTooLarge,            // the message is over the size cap
+  kWithdrawn,           // the requestor withdrew the request
+  kCannotWithdraw,      // too late to withdraw: the search has run (or it was decided)
 };
 
 struct IntakeResult {
@@ -79,12 +84,30 @@ struct IntakeResult {
 // only recorded from the requestor in reply to rtcc's own mail (a verified token).
 IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& senders);
 
-// Analyst decisions (policy 4.5): the request must be PENDING_APPROVAL; analyst and reason are
-// required. Approval moves it to SEARCHING, denial to DENIED.
-DecisionRecord Approve(Store& store, const std::string& request_id, const std::string& analyst,
-                       const std::string& reason);
-DecisionRecord Deny(Store& store, const std::string& request_id, const std::string& analyst,
+// Who acts: a roster name with a role (policy 4.5: authorized personnel only).
+struct Operator {
+  Operator(std::string name_, std::string email_ = "", bool supervisor_ = false)
+      : name(std::move(name_)), email(std::move(email_)), supervisor(supervisor_) {}
+  Operator(const char* name_) : Operator(std::string(name_)) {}
+  std::string name;
+  std::string email;  // "" when the roster has none; used to refuse self-approval
+  bool supervisor = false;
+};
+
+// Analyst decisions (policy 4.5): the request must be PENDING_APPROVAL; a reason is required.
+// Approval moves it to SEARCHING, denial to DENIED. Approving a request flagged for a prohibited
+// use (4.5.2) needs `override_reason`; an operator cannot approve a request they filed.
+DecisionRecord Approve(Store& store, const std::string& request_id, const Operator& analyst,
+                       const std::string& reason, const std::string& override_reason = "");
+DecisionRecord Deny(Store& store, const std::string& request_id, const Operator& analyst,
                     const std::string& reason);
+
+// Policy 4.5.3.4: a subsequent search of the same probes when no identification was made: the
+// request must be AWAITING_OUTCOME, or CLOSED without a positive identification. Records an
+// approval of kind "research" and moves the request to SEARCHING; the search is logged as its own
+// row linked to the previous one.
+DecisionRecord ApproveResearch(Store& store, const std::string& request_id, const Operator& analyst,
+                               const std::string& reason);
 
 // The recorded approval that allows searching `request_id` now. The face search is only ever run
 // with one of these in hand (policy 4.5: no search without approval).
@@ -104,9 +127,10 @@ std::int64_t RecordSearchResults(Store& store, const SearchAuthorization& auth, 
 // A reply left the building: a results reply moves its request to AWAITING_OUTCOME.
 void MarkReplySent(Store& store, const OutboxRecord& mail);
 
-// Policy 4.5.3.3: the requestor reported whether the search led to a positive identification.
-// Updates the latest search row and closes the request.
-void RecordOutcome(Store& store, const std::string& request_id, bool positive_identification,
+// Policy 4.5.3.3: the outcome of the latest search, reported by the requestor (by e-mail, or
+// entered by an analyst when phoned in). Updates that search row and closes the request, which
+// must be AWAITING_OUTCOME (or RESULTS_SENT).
+void RecordOutcome(Store& store, const std::string& request_id, const OutcomeReport& outcome,
                    const std::string& note, const std::string& actor);
 
 }  // namespace rtcc::casework

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "casework/workflow.h"
 #include "config/config.h"
 
 namespace rtcc::cli {
@@ -30,12 +31,23 @@ class NotFound : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What an operator may do (policy 4.5, 4.5.5): analysts decide and re-search; supervisors may
+// also audit and purge. Reading the casework needs a place on the roster too.
+enum class Role { kRoster, kAnalyst, kSupervisor };
+
 struct CommandContext {
   std::string config_path;  // --config; empty: $RTCC_CONFIG or /etc/rtcc/rtcc.toml
   bool json = false;        // --json: machine-readable output for scripts
+  std::string as;           // --as NAME: the operator's roster name, checked against the roster
 
   // Loads the configuration and makes sure its data directory exists, private (0700).
   config::Config LoadConfig() const;
+
+  // Who runs this command: `explicit_name` (or --as) checked against the roster, else the OS
+  // user mapped by [roster.os_users], else the OS user's own name if it is on the roster. Throws
+  // Refused when that person is not on the roster or lacks `role`.
+  casework::Operator Identify(const config::Config& config, Role role,
+                              const std::string& explicit_name = "") const;
 };
 
 }  // namespace rtcc::cli

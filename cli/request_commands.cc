@@ -1,14 +1,19 @@
 #include "cli/request_commands.h"
 
-#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
+#include "casework/outcomes.h"
 #include "casework/policy.h"
 #include "casework/request_id.h"
+#include "casework/retention.h"
+#include "casework/spool.h"
 #include "casework/store.h"
 #include "casework/workflow.h"
+#include "cli/json_output.h"
 
 namespace rtcc::cli {
 namespace {
@@ -35,15 +40,53 @@ std::string PurposeCell(const RequestRecord& r) {
   return r.purpose_text ? "? " + *r.purpose_text : "-";
 }
 
-void PrintRequests(Store& store, const std::vector<RequestRecord>& requests) {
+std::string OutcomeText(const casework::SearchRecord& s) {
+  if (!s.outcome) return "unknown";
+  std::string t = *s.outcome;
+  if (s.outcome_rank) t += " (rank " + std::to_string(*s.outcome_rank) + ")";
+  if (s.outcome_subject) t += " (" + *s.outcome_subject + ")";
+  return t;
+}
+
+std::string RequestJson(Store& store, const RequestRecord& r) {
+  std::vector<std::string> flags;
+  for (const auto& f : r.flags) flags.push_back(JsonString(f));
+  return JsonObject({{"id", JsonString(r.id)},
+                     {"state", JsonString(ToString(r.state))},
+                     {"received", JsonString(r.created_at)},
+                     {"requestor", JsonString(r.requestor)},
+                     {"incident_number", JsonOrNull(r.incident_number)},
+                     {"incident_type", JsonOrNull(r.incident_type)},
+                     {"purpose", JsonOrNull(r.purpose_text)},
+                     {"purpose_code", JsonOrNull(r.purpose_code)},
+                     {"flags", JsonArray(flags)},
+                     {"probes", std::to_string(store.Probes(r.id).size())},
+                     {"reminders_sent", std::to_string(r.reminders_sent)},
+                     {"closed_at", JsonOrNull(r.closed_at)},
+                     {"purged_at", JsonOrNull(r.purged_at)}});
+}
+
+void PrintRequests(Store& store, const std::vector<RequestRecord>& requests, bool json) {
+  if (json) {
+    std::vector<std::string> items;
+    for (const auto& r : requests) items.push_back(RequestJson(store, r));
+    std::cout << JsonArray(items) << "\n";
+    return;
+  }
   std::cout << Cell("REQUEST", 18) << Cell("STATE", 18) << Cell("RECEIVED", 22)
             << Cell("REQUESTOR", 24) << Cell("INCIDENT", 14) << Cell("TYPE", 16)
-            << Cell("PURPOSE", 28) << "PROBES\n";
+            << Cell("PURPOSE", 28) << Cell("PROBES", 7) << "FLAGS\n";
   for (const auto& r : requests)
     std::cout << Cell(r.id, 18) << Cell(std::string(ToString(r.state)), 18)
               << Cell(r.created_at, 22) << Cell(r.requestor, 24) << Cell(Opt(r.incident_number), 14)
               << Cell(Opt(r.incident_type), 16) << Cell(PurposeCell(r), 28)
-              << store.Probes(r.id).size() << "\n";
+              << Cell(std::to_string(store.Probes(r.id).size()), 7)
+              << (r.flags.empty()
+                      ? "-"
+                      : "FLAGGED " + r.flags.front() +
+                            (r.flags.size() > 1 ? " (+" + std::to_string(r.flags.size() - 1) + ")"
+                                                : ""))
+              << "\n";
   if (requests.empty()) std::cout << "(none)\n";
 }
 
@@ -55,8 +98,32 @@ RequestRecord Find(Store& store, const std::string& id) {
   return *r;
 }
 
-void Show(Store& store, const std::string& id) {
+void Show(Store& store, const std::string& id, bool json) {
   RequestRecord r = Find(store, id);
+  if (json) {
+    std::vector<std::string> searches;
+    for (const auto& s : store.Searches(r.id))
+      searches.push_back(JsonObject(
+          {{"id", std::to_string(s.id)},
+           {"searched_at", JsonString(s.searched_at)},
+           {"analyst", JsonString(s.analyst)},
+           {"candidates", std::to_string(s.candidate_count)},
+           {"parent_search_id", s.parent_search_id ? std::to_string(*s.parent_search_id) : "null"},
+           {"outcome", JsonOrNull(s.outcome)}}));
+    std::vector<std::string> decisions;
+    for (const auto& d : store.Decisions(r.id))
+      decisions.push_back(JsonObject({{"decision", JsonString(d.decision)},
+                                      {"kind", JsonString(d.kind)},
+                                      {"analyst", JsonString(d.analyst)},
+                                      {"reason", JsonString(d.reason)},
+                                      {"override_reason", JsonString(d.override_reason)},
+                                      {"decided_at", JsonString(d.decided_at)}}));
+    std::cout << JsonObject({{"request", RequestJson(store, r)},
+                             {"decisions", JsonArray(decisions)},
+                             {"searches", JsonArray(searches)}})
+              << "\n";
+    return;
+  }
   std::cout << "Request          " << r.id << "\n"
             << "State            " << ToString(r.state) << "\n"
             << "Requestor        " << r.requestor_name << " <" << r.requestor << ">\n"
@@ -68,6 +135,8 @@ void Show(Store& store, const std::string& id) {
   if (r.purpose_code)
     if (auto p = casework::ParsePurposeCode(*r.purpose_code))
       std::cout << "                 " << casework::Describe(*p) << "\n";
+  for (const auto& f : r.flags) std::cout << "FLAGGED          policy " << f << "\n";
+  if (r.purged_at) std::cout << "Purged           " << *r.purged_at << " (retention)\n";
   if (!r.notes.empty()) std::cout << "Notes\n  " << r.notes << "\n";
   std::cout << "\nProbes\n";
   for (const auto& p : store.Probes(r.id))
@@ -75,12 +144,16 @@ void Show(Store& store, const std::string& id) {
               << p.content_type << "  " << p.size << " bytes  sha256 " << p.sha256 << "\n";
   std::cout << "\nDecisions\n";
   for (const auto& d : store.Decisions(r.id))
-    std::cout << "  " << d.decided_at << "  " << d.decision << " by " << d.analyst << ": "
-              << d.reason << "\n";
+    std::cout << "  " << d.decided_at << "  " << d.decision
+              << (d.kind == "research" ? " (re-search)" : "") << " by " << d.analyst << ": "
+              << d.reason << (d.override_reason.empty() ? "" : "  OVERRIDE: " + d.override_reason)
+              << "\n";
   for (const auto& s : store.Searches(r.id)) {
     std::cout << "\nSearch #" << s.id << "  " << s.searched_at << "  by " << s.analyst
-              << "  threshold " << Fixed(s.threshold) << "  gallery " << s.gallery_faces
-              << " faces\n";
+              << "  threshold " << Fixed(s.threshold) << "  gallery " << s.gallery_faces << " faces"
+              << (s.parent_search_id ? "  re-search of #" + std::to_string(*s.parent_search_id)
+                                     : "")
+              << "\n";
     for (const auto& f : store.SearchFaces(s.id)) {
       std::cout << "  probe #" << f.probe_id << " face " << f.face_index << " at " << f.x << ","
                 << f.y << " " << f.width << "x" << f.height << "\n";
@@ -89,15 +162,13 @@ void Show(Store& store, const std::string& id) {
                   << "\n";
       if (f.candidates.empty()) std::cout << "    no candidate within the threshold\n";
     }
-    std::cout << "  positive identification: "
-              << (s.positive_identification ? (*s.positive_identification ? "yes" : "no")
-                                            : "unknown")
-              << "\n";
+    std::cout << "  outcome: " << OutcomeText(s)
+              << (s.outcome_by ? "  (reported by " + *s.outcome_by + ")" : "") << "\n";
   }
   std::cout << "\nMail sent\n";
   for (const auto& m : store.Mail(r.id))
     std::cout << "  " << m.created_at << "  " << Cell(m.kind, 18)
-              << (m.sent_at ? "sent " + *m.sent_at : "queued")
+              << (m.sent_at ? "sent " + *m.sent_at : m.state)
               << (m.last_error.empty() ? "" : "  last error: " + m.last_error) << "\n";
   std::cout << "\nHistory\n";
   for (const auto& e : store.Events(r.id))
@@ -106,90 +177,229 @@ void Show(Store& store, const std::string& id) {
               << (e.detail.empty() ? "" : ": " + e.detail) << "\n";
 }
 
-void PrintLog(Store& store) {
-  // Policy 4.5.3.3: date and time, incident number, incident type, results?, positive ID?
-  std::cout << Cell("SEARCHED (UTC)", 22) << Cell("REQUEST", 18) << Cell("INCIDENT", 14)
-            << Cell("TYPE", 18) << Cell("RESULTS", 9) << Cell("POSITIVE ID", 13)
-            << Cell("ANALYST", 14) << "CANDIDATES\n";
-  for (const auto& s : store.SearchLog())
-    std::cout << Cell(s.searched_at, 22) << Cell(s.request_id, 18)
-              << Cell(Opt(s.incident_number), 14) << Cell(s.incident_type, 18)
-              << Cell(s.yielded_results ? "yes" : "no", 9)
-              << Cell(s.positive_identification ? (*s.positive_identification ? "yes" : "no")
-                                                : "unknown",
-                      13)
-              << Cell(s.analyst, 14) << s.candidate_count << "\n";
+// Copies the request's probe images out of the spool (policy 4.5.3.2: results and probes go in
+// the case file), named "<request>-<n>-<file name>".
+void ExportProbes(Store& store, const casework::Spool& spool, const std::string& id,
+                  const std::filesystem::path& dir) {
+  RequestRecord r = Find(store, id);
+  if (r.purged_at) throw NotFound(id + "'s probe images were purged on " + *r.purged_at);
+  std::filesystem::create_directories(dir);
+  int n = 0;
+  for (const auto& p : store.Probes(id)) {
+    std::string name = std::filesystem::path(p.filename).filename().string();
+    if (name.empty()) name = p.sha256.substr(0, 12) + ".img";
+    auto out = dir / (id + "-" + std::to_string(++n) + "-" + name);
+    std::ofstream(out, std::ios::binary) << spool.Get("probes", p.sha256);
+    std::cout << "exported " << out.string() << "\n";
+  }
 }
 
-void CheckAnalyst(const config::Config& c, const std::string& analyst) {
-  auto on = [&](const std::vector<std::string>& list) {
-    return std::find(list.begin(), list.end(), analyst) != list.end();
-  };
-  if (!on(c.analysts) && !on(c.supervisors))
-    throw Refused("policy 4.5: '" + analyst + "' is not an authorized RTCC analyst (roster in " +
-                  c.path.string() + ")");
+void PrintLog(Store& store, bool json) {
+  auto log = store.SearchLog();
+  if (json) {
+    std::vector<std::string> rows;
+    for (const auto& s : log)
+      rows.push_back(JsonObject(
+          {{"search_id", std::to_string(s.id)},
+           {"searched_at", JsonString(s.searched_at)},
+           {"request", JsonString(s.request_id)},
+           {"incident_number", JsonOrNull(s.incident_number)},
+           {"incident_type", JsonString(s.incident_type)},
+           {"yielded_results", s.yielded_results ? "true" : "false"},
+           {"positive_identification",
+            s.positive_identification ? (*s.positive_identification ? "true" : "false") : "null"},
+           {"outcome", JsonOrNull(s.outcome)},
+           {"analyst", JsonString(s.analyst)},
+           {"candidates", std::to_string(s.candidate_count)},
+           {"parent_search_id",
+            s.parent_search_id ? std::to_string(*s.parent_search_id) : "null"}}));
+    std::cout << JsonArray(rows) << "\n";
+    return;
+  }
+  // Policy 4.5.3.3: date and time, incident number, incident type, results?, positive ID?
+  std::cout << Cell("SEARCHED (UTC)", 22) << Cell("REQUEST", 18) << Cell("INCIDENT", 14)
+            << Cell("TYPE", 18) << Cell("RESULTS", 9) << Cell("OUTCOME", 16) << Cell("ANALYST", 14)
+            << Cell("CANDIDATES", 11) << "RE-SEARCH OF\n";
+  for (const auto& s : log)
+    std::cout << Cell(s.searched_at, 22) << Cell(s.request_id, 18)
+              << Cell(Opt(s.incident_number), 14) << Cell(s.incident_type, 18)
+              << Cell(s.yielded_results ? "yes" : "no", 9) << Cell(OutcomeText(s), 16)
+              << Cell(s.analyst, 14) << Cell(std::to_string(s.candidate_count), 11)
+              << (s.parent_search_id ? "#" + std::to_string(*s.parent_search_id) : "-") << "\n";
+}
+
+void PrintOverdue(Store& store, const config::Config& config, bool json) {
+  auto overdue = casework::OverdueOutcomes(store, config.outcome_reminder_days);
+  if (json) {
+    std::vector<std::string> rows;
+    for (const auto& o : overdue)
+      rows.push_back(JsonObject({{"request", JsonString(o.request.id)},
+                                 {"requestor", JsonString(o.request.requestor)},
+                                 {"awaiting_since", JsonString(o.awaiting_since)},
+                                 {"days_waiting", std::to_string(o.days_waiting)},
+                                 {"reminders_sent", std::to_string(o.request.reminders_sent)}}));
+    std::cout << JsonArray(rows) << "\n";
+    return;
+  }
+  std::cout << "Outcomes overdue (policy 4.5.3.3: none reported " << config.outcome_reminder_days
+            << "+ days after the results)\n"
+            << Cell("REQUEST", 18) << Cell("REQUESTOR", 26) << Cell("RESULTS SENT", 22)
+            << Cell("DAYS", 6) << "REMINDERS\n";
+  for (const auto& o : overdue)
+    std::cout << Cell(o.request.id, 18) << Cell(o.request.requestor, 26)
+              << Cell(o.awaiting_since, 22) << Cell(std::to_string(o.days_waiting), 6)
+              << o.request.reminders_sent << " of " << config.outcome_max_reminders << "\n";
+  if (overdue.empty()) std::cout << "(none)\n";
 }
 
 struct RequestArgs {
-  std::string id, analyst, reason, state;
+  std::string id, analyst, reason, override_reason, state, incident, result, subject, note;
+  std::string export_dir;
+  int rank = 0;
+  bool dry_run = false;
 };
 
 }  // namespace
 
 void AddRequestCommands(CLI::App& app, const CommandContext& context) {
   auto args = std::make_shared<RequestArgs>();
-  auto open = [&context] { return std::make_unique<Store>(context.LoadConfig().database_path()); };
+  // Every casework command names its operator (policy 4.5: authorized personnel only).
+  auto open = [&context](Role role, const std::string& who = "") {
+    auto config = context.LoadConfig();
+    auto op = context.Identify(config, role, who);
+    return std::make_tuple(config, op, std::make_unique<Store>(config.database_path()));
+  };
 
-  app.add_subcommand("queue", "requests waiting for an analyst's decision")->callback([open] {
-    auto store = open();
-    PrintRequests(*store, store->ListRequests(RequestState::kPendingApproval));
+  app.add_subcommand("queue", "requests waiting for an analyst's decision")->callback([&, open] {
+    auto [config, op, store] = open(Role::kRoster);
+    PrintRequests(*store, store->ListRequests(RequestState::kPendingApproval), context.json);
   });
 
   auto* requests = app.add_subcommand("requests", "all requests, newest first");
   requests->add_option("--state", args->state, "only requests in this state (e.g. NEEDS_INFO)");
-  requests->callback([open, args] {
+  requests->add_option("--incident", args->incident, "only requests of this incident number");
+  requests->callback([&, open, args] {
     std::optional<RequestState> state;
     if (!args->state.empty()) {
       state = casework::ParseRequestState(args->state);
       if (!state) throw CLI::ValidationError("--state", "unknown state '" + args->state + "'");
     }
-    auto store = open();
-    PrintRequests(*store, store->ListRequests(state));
+    auto [config, op, store] = open(Role::kRoster);
+    auto list = args->incident.empty() ? store->ListRequests(state)
+                                       : store->RequestsForIncident(args->incident);
+    if (state && !args->incident.empty())
+      std::erase_if(list, [&](const RequestRecord& r) { return r.state != *state; });
+    PrintRequests(*store, list, context.json);
   });
 
   auto* show = app.add_subcommand("show", "everything about one request");
   show->add_option("id", args->id, "request id, e.g. RTCC-2026-000001")->required();
-  show->callback([open, args] { Show(*open(), args->id); });
+  show->add_option("--export-probes", args->export_dir,
+                   "also copy the probe images into this folder (for the case file)");
+  show->callback([&, open, args] {
+    auto [config, op, store] = open(Role::kRoster);
+    Show(*store, args->id, context.json);
+    if (!args->export_dir.empty()) {
+      store->AddEvent(args->id, op.name, "probes exported", "to " + args->export_dir);
+      ExportProbes(*store, casework::Spool(config.spool_dir()), args->id, args->export_dir);
+    }
+  });
 
   auto* approve =
       app.add_subcommand("approve", "approve a pending request; rtccd then runs the search");
   auto* deny = app.add_subcommand("deny", "deny a pending request; rtccd tells the requestor");
-  for (auto* cmd : {approve, deny}) {
+  auto* research = app.add_subcommand(
+      "research", "approve a subsequent search when no identification was made (policy 4.5.3.4)");
+  for (auto* cmd : {approve, deny, research}) {
     cmd->add_option("id", args->id, "request id")->required();
-    cmd->add_option("--analyst", args->analyst, "your name as on the roster")->required();
+    cmd->add_option("--analyst", args->analyst,
+                    "your name as on the roster (default: --as, or your OS user's mapping)");
     cmd->add_option("--reason", args->reason,
                     "why (recorded in the log and, for a denial, sent to the requestor)")
         ->required();
-    const bool approving = cmd == approve;
-    cmd->callback([&context, args, approving] {
-      auto config = context.LoadConfig();
-      CheckAnalyst(config, args->analyst);
-      Store store(config.database_path());
-      Find(store, args->id);
-      auto txn = store.Begin();
-      auto d = approving ? casework::Approve(store, args->id, args->analyst, args->reason)
-                         : casework::Deny(store, args->id, args->analyst, args->reason);
-      txn.Commit();
-      std::cout << args->id << " " << d.decision << " by " << d.analyst << " at " << d.decided_at
-                << ".\n"
-                << (approving ? "rtccd will run the search and send the results to the requestor "
-                                "on its next tick.\n"
-                              : "rtccd will tell the requestor on its next tick.\n");
-    });
   }
+  approve->add_option("--override", args->override_reason,
+                      "for a request flagged for a prohibited use (policy 4.5.2): why it is "
+                      "nevertheless an authorized use");
+  approve->callback([open, args] {
+    auto [config, op, store] = open(Role::kAnalyst, args->analyst);
+    Find(*store, args->id);
+    auto txn = store->Begin();
+    auto d = casework::Approve(*store, args->id, op, args->reason, args->override_reason);
+    txn.Commit();
+    std::cout << args->id << " approved by " << d.analyst << " at " << d.decided_at << ".\n"
+              << "rtccd will run the search and send the results to the requestor on its next "
+                 "tick.\n";
+  });
+  deny->callback([open, args] {
+    auto [config, op, store] = open(Role::kAnalyst, args->analyst);
+    Find(*store, args->id);
+    auto txn = store->Begin();
+    auto d = casework::Deny(*store, args->id, op, args->reason);
+    txn.Commit();
+    std::cout << args->id << " denied by " << d.analyst << " at " << d.decided_at << ".\n"
+              << "rtccd will tell the requestor on its next tick.\n";
+  });
+  research->callback([open, args] {
+    auto [config, op, store] = open(Role::kAnalyst, args->analyst);
+    Find(*store, args->id);
+    auto txn = store->Begin();
+    auto d = casework::ApproveResearch(*store, args->id, op, args->reason);
+    txn.Commit();
+    std::cout << args->id << " re-search approved by " << d.analyst << " at " << d.decided_at
+              << ".\nrtccd will search again and log it as its own row (policy 4.5.3.4).\n";
+  });
 
-  app.add_subcommand("log", "the search log (policy 4.5.3.3)")->callback([open] {
-    PrintLog(*open());
+  auto* outcome = app.add_subcommand(
+      "outcome", "record an outcome the requestor reported another way (policy 4.5.3.3)");
+  outcome->add_option("id", args->id, "request id")->required();
+  outcome->add_option("--result", args->result, "positive, none or inconclusive")
+      ->required()
+      ->check(CLI::IsMember({"positive", "none", "inconclusive"}));
+  outcome->add_option("--rank", args->rank, "the candidate identified (rank in the results)")
+      ->check(CLI::Range(1, 1000));
+  outcome->add_option("--subject", args->subject, "the candidate identified (subject id)");
+  outcome->add_option("--note", args->note, "how it was reported (e.g. 'by phone, Det. Smith')")
+      ->required();
+  outcome->add_option("--analyst", args->analyst, "your name as on the roster");
+  outcome->callback([open, args] {
+    auto [config, op, store] = open(Role::kAnalyst, args->analyst);
+    Find(*store, args->id);
+    casework::OutcomeReport report;
+    report.kind = *casework::ParseOutcomeKind(args->result);
+    if (args->rank > 0) report.rank = args->rank;
+    if (!args->subject.empty()) report.subject = args->subject;
+    auto txn = store->Begin();
+    casework::RecordOutcome(*store, args->id, report, args->note + " (entered by " + op.name + ")",
+                            op.name);
+    txn.Commit();
+    std::cout << args->id << ": outcome " << args->result << " recorded in the search log.\n";
+  });
+
+  app.add_subcommand("overdue", "outcomes not reported in time (policy 4.5.3.3)")
+      ->callback([&, open] {
+        auto [config, op, store] = open(Role::kRoster);
+        PrintOverdue(*store, config, context.json);
+      });
+
+  app.add_subcommand("log", "the search log (policy 4.5.3.3)")->callback([&, open] {
+    auto [config, op, store] = open(Role::kRoster);
+    PrintLog(*store, context.json);
+  });
+
+  auto* purge = app.add_subcommand(
+      "purge", "remove probe images and raw messages past retention ([retention])");
+  purge->add_flag("--dry-run", args->dry_run, "only list what is due");
+  purge->callback([open, args] {
+    auto [config, op, store] = open(Role::kSupervisor);
+    auto report = casework::PurgeExpired(*store, casework::Spool(config.spool_dir()),
+                                         config.retention_days, op.name, args->dry_run);
+    for (const auto& id : report.requests)
+      std::cout << (args->dry_run ? "due: " : "purged: ") << id << "\n";
+    std::cout << report.requests.size() << " request(s) "
+              << (args->dry_run ? "due for purging" : "purged") << ", " << report.files_removed
+              << " spool file(s) removed (retention " << config.retention_days
+              << " days after close; the search log is kept)\n";
   });
 }
 

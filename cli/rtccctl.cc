@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   app.add_option("-c,--config", context.config_path,
                  "configuration file (default $RTCC_CONFIG or /etc/rtcc/rtcc.toml)");
   app.add_flag("--json", context.json, "machine-readable output (JSON) for scripts");
+  app.add_option("--as", context.as,
+                 "your name on the roster (default: your OS user, mapped in [roster.os_users])");
   AddRequestCommands(app, context);
   AddGalleryCommands(app, context);
 

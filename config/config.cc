@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -78,6 +79,20 @@ class Reader {
   }
 
   bool Has(const std::string& key) const { return static_cast<bool>(root_.at_path(key)); }
+
+  // A table of strings ({ key = "value", ... }), in file order.
+  std::vector<std::pair<std::string, std::string>> StringTable(const std::string& key) const {
+    auto node = root_.at_path(key);
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!node) return out;
+    const toml::table* table = node.as_table();
+    if (!table) Fail(key, "must be a table of strings (name = \"value\")");
+    for (const auto& [k, v] : *table) {
+      if (!v.is_string()) Fail(key + "." + std::string(k.str()), "must be a string");
+      out.emplace_back(std::string(k.str()), *v.value<std::string>());
+    }
+    return out;
+  }
 
  private:
   const toml::table& root_;
@@ -200,6 +215,32 @@ Config LoadConfig(const std::filesystem::path& path) {
            "Authentication-Results (e.g. mx.microsoft.com)");
   c.analysts = r.Strings("roster.analysts");
   c.supervisors = r.Strings("roster.supervisors");
+  auto on_roster = [&](const std::string& name) {
+    return std::find(c.analysts.begin(), c.analysts.end(), name) != c.analysts.end() ||
+           std::find(c.supervisors.begin(), c.supervisors.end(), name) != c.supervisors.end();
+  };
+  for (const auto& [os_user, name] : r.StringTable("roster.os_users")) {
+    if (!on_roster(name))
+      r.Fail("roster.os_users." + os_user, "'" + name + "' is not in analysts or supervisors");
+    c.roster_os_users[os_user] = name;
+  }
+  for (const auto& [name, email] : r.StringTable("roster.emails")) {
+    if (!on_roster(name)) r.Fail("roster.emails." + name, "not in analysts or supervisors");
+    c.roster_emails[name] = email;
+  }
+  for (const auto& [clause, phrases] : r.StringTable("policy.prohibited_phrases")) {
+    for (std::size_t start = 0; start <= phrases.size();) {
+      std::size_t end = std::min(phrases.find(',', start), phrases.size());
+      std::string phrase = phrases.substr(start, end - start);
+      phrase.erase(0, phrase.find_first_not_of(' '));
+      phrase.erase(phrase.find_last_not_of(' ') + 1);
+      if (!phrase.empty()) c.prohibited_phrases.emplace_back(phrase, clause);
+      start = end + 1;
+    }
+  }
+  c.outcome_reminder_days = static_cast<int>(r.Int("outcomes.reminder_after_days", 14, 1, 365));
+  c.outcome_max_reminders = static_cast<int>(r.Int("outcomes.max_reminders", 2, 0, 20));
+  c.retention_days = static_cast<int>(r.Int("retention.days_after_close", 365, 0, 36500));
 
   c.engine.model_dir = r.Path("matcher.model_dir", "");
   if (c.engine.model_dir.empty()) c.engine.model_dir = matcher::DefaultModelDir();

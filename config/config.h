@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -73,6 +74,21 @@ struct Config {
   SenderRules senders;
   std::vector<std::string> analysts;     // may approve and deny
   std::vector<std::string> supervisors;  // analysts' rights, and audits
+  // [roster.os_users]: OS user -> roster name (rtccctl knows who runs it without being told).
+  std::map<std::string, std::string> roster_os_users;
+  // [roster.emails]: roster name -> e-mail address (nobody approves a request they filed).
+  std::map<std::string, std::string> roster_emails;
+
+  // [policy.prohibited_phrases]: clause = "phrase, phrase*, ..." (policy 4.5.2). Empty: the
+  // built-in list (casework/policy.h DefaultProhibitedPhrases). Pairs of (phrase, clause).
+  std::vector<std::pair<std::string, std::string>> prohibited_phrases;
+  // [outcomes]: policy 4.5.3.3 — remind the requestor after this many days without an outcome,
+  // at most this many times; after the first reminder the outcome is listed as overdue.
+  int outcome_reminder_days = 14;
+  int outcome_max_reminders = 2;
+  // [retention]: probe images and raw messages are removed this many days after a request is
+  // closed, denied or withdrawn (0: never). The search log rows are kept.
+  int retention_days = 365;
 
   matcher::EngineOptions engine;
   double match_threshold = 0.6;

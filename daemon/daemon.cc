@@ -8,10 +8,13 @@
 #include <boost/asio.hpp>
 #include <chrono>
 
+#include "casework/outcomes.h"
+#include "casework/retention.h"
 #include "casework/spool.h"
 #include "casework/store.h"
 #include "daemon/intake_job.h"
 #include "daemon/outbox_job.h"
+#include "daemon/reminder_job.h"
 #include "daemon/reply_composer.h"
 #include "daemon/search_job.h"
 #include "mail/imap_client.h"
@@ -21,6 +24,16 @@
 #include "templates/template_set.h"
 
 namespace rtcc::daemon {
+
+namespace {
+
+std::vector<casework::ProhibitedPhrase> ProhibitedPhrases(const config::Config& c) {
+  std::vector<casework::ProhibitedPhrase> out;
+  for (const auto& [phrase, clause] : c.prohibited_phrases) out.push_back({phrase, clause});
+  return out;
+}
+
+}  // namespace
 
 struct Daemon::Parts {
   explicit Parts(const config::Config& c)
@@ -33,7 +46,8 @@ struct Daemon::Parts {
         engine(matcher::FaceEngine::Load(c.engine)),
         gallery(matcher::Gallery::Open(c.gallery_path())),
         intake(store, spool, replies, tokens,
-               {c.imap, c.senders, c.smtp.from, c.max_automatic_replies_per_request}),
+               {c.imap, c.senders, c.smtp.from, c.max_automatic_replies_per_request,
+                ProhibitedPhrases(c)}),
         search(store, spool, *engine, *gallery, replies, c.match_threshold) {
     replies.SelfCheck();
     gallery->CheckModel(engine->model_id());
@@ -60,10 +74,17 @@ struct Daemon::Parts {
   // IMAP failures: reported once, retried with exponential backoff (1 s doubling to 5 min).
   int imap_failures = 0;
   std::chrono::steady_clock::time_point imap_retry_at{};
-  bool more_mail = false;  // the last poll stopped at the batch size
+  bool more_mail = false;                            // the last poll stopped at the batch size
+  std::chrono::steady_clock::time_point purge_at{};  // next retention pass
 };
 
 Daemon::Daemon(const config::Config& config) : parts_(std::make_unique<Parts>(config)) {
+  // The trail records which configuration the daemon runs with (policy 4.5.5 audit).
+  parts_->store.AddEvent(std::nullopt, "rtccd", "configuration loaded",
+                         config.path.string() + ": threshold " +
+                             std::to_string(config.match_threshold) + ", " +
+                             std::to_string(config.analysts.size()) + " analyst(s), " +
+                             std::to_string(config.supervisors.size()) + " supervisor(s)");
   spdlog::info(
       "rtccd ready: data {}, gallery of {} face(s) / {} subject(s), model {}, threshold {:.2f}",
       config.data_dir.string(), parts_->gallery->face_count(), parts_->gallery->subject_count(),
@@ -112,6 +133,21 @@ void Daemon::Tick() {
     QueueDenialNotices(p.store, p.replies);
   } catch (const std::exception& e) {
     spdlog::error("searches: {}", e.what());
+  }
+  // 3b. Outcome reminders (policy 4.5.3.3); retention once a day.
+  try {
+    QueueOutcomeReminders(p.store, p.replies, p.config.outcome_reminder_days,
+                          p.config.outcome_max_reminders);
+    if (now >= p.purge_at) {
+      auto report =
+          casework::PurgeExpired(p.store, p.spool, p.config.retention_days, "rtccd", false);
+      if (!report.requests.empty())
+        spdlog::info("retention: purged {} request(s), {} spool file(s)", report.requests.size(),
+                     report.files_removed);
+      p.purge_at = now + std::chrono::hours(24);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("reminders and retention: {}", e.what());
   }
   // 4. Outbox. The IMAP connection, when up, serves the Sent-folder checks.
   try {

@@ -22,9 +22,9 @@ bool IsAutomatic(const mail::MimeMessage& m, const std::string& own_address) {
 }
 
 // The automatic replies intake may send about one request (the cap stops any mail loop).
-const std::vector<std::string> kIntakeReplyKinds = {"acknowledgement",      "needs_info",
-                                                    "outcome_recorded",     "outcome_unclear",
-                                                    "outcome_needs_thread", "too_large"};
+const std::vector<std::string> kIntakeReplyKinds = {
+    "acknowledgement",      "needs_info", "outcome_recorded", "outcome_unclear",
+    "outcome_needs_thread", "too_large",  "withdrawn",        "cannot_withdraw"};
 
 }  // namespace
 
@@ -183,6 +183,7 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
   in.purpose = fields.purpose;
   in.outcome = fields.outcome;
   in.notes = fields.notes;
+  in.withdraw = casework::AsksToWithdraw(m.subject, m.text_body);
   std::set<std::string> seen;
   for (const auto& img : m.images) {
     std::string_view bytes(reinterpret_cast<const char*>(img.data.data()), img.data.size());
@@ -211,6 +212,8 @@ std::string IntakeJob::ProcessRecorded(const casework::MessageRecord& record,
   casework::SenderPolicy policy{settings_.senders.allowed_domains,
                                 settings_.senders.allowed_addresses,
                                 !settings_.senders.require_authentication.empty()};
+  if (!settings_.prohibited_phrases.empty())
+    policy.prohibited_phrases = settings_.prohibited_phrases;
   casework::IntakeResult result = casework::Intake(store_, in, policy);
   IncomingRef ref{m.from_address, m.from_name,
                   m.subject,      m.message_id,

@@ -24,6 +24,8 @@ struct IntakeSettings {
   config::SenderRules senders;
   std::string own_address;         // rtcc's own address: mail from it is never answered
   int max_automatic_replies = 10;  // per request: stops any mail loop
+  // Policy 4.5.2 flags; empty: casework's built-in phrases.
+  std::vector<casework::ProhibitedPhrase> prohibited_phrases;
 };
 
 class IntakeJob {

@@ -26,7 +26,7 @@ class IntakeJobTest : public ::testing::Test {
     senders.allowed_domains = {"pd.test"};
     job_ = std::make_unique<IntakeJob>(
         *store_, *spool_, *replies_, tokens_,
-        IntakeSettings{config::MailboxSettings{}, senders, "rtcc@pd.test", kReplyCap});
+        IntakeSettings{config::MailboxSettings{}, senders, "rtcc@pd.test", kReplyCap, {}});
   }
   void TearDown() override {
     job_.reset();

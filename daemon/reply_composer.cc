@@ -58,8 +58,9 @@ mstch::array Strings(const std::vector<std::string>& items) {
 
 const std::vector<std::string>& RequiredTemplates() {
   static const std::vector<std::string> kNames = {
-      "acknowledgement", "needs_info",           "denied",   "results", "outcome_recorded",
-      "outcome_unclear", "outcome_needs_thread", "too_large"};
+      "acknowledgement", "needs_info",           "denied",    "results",   "outcome_recorded",
+      "outcome_unclear", "outcome_needs_thread", "too_large", "withdrawn", "cannot_withdraw",
+      "outcome_reminder"};
   return kNames;
 }
 
@@ -77,10 +78,11 @@ ReplyComposer::ReplyComposer(const templates::TemplateSet& templates, MailIdenti
                              const ThreadToken& tokens)
     : templates_(templates), identity_(std::move(identity)), tokens_(tokens) {}
 
-void ReplyComposer::Queue(casework::Store& store, const std::optional<std::string>& request_id,
-                          const std::string& to, const std::string& kind,
-                          const templates::RenderedText& text, const std::string& in_reply_to,
-                          std::vector<std::string> refs) {
+std::int64_t ReplyComposer::Queue(casework::Store& store,
+                                  const std::optional<std::string>& request_id,
+                                  const std::string& to, const std::string& kind,
+                                  const templates::RenderedText& text,
+                                  const std::string& in_reply_to, std::vector<std::string> refs) {
   mail::OutgoingMessage m;
   m.from = identity_.from;
   m.from_name = identity_.from_name;
@@ -100,7 +102,7 @@ void ReplyComposer::Queue(casework::Store& store, const std::optional<std::strin
   // RFC 3834: automatic replies say so, and ask other robots not to answer them.
   m.extra_headers = {{"Auto-Submitted", "auto-replied"}, {"X-Auto-Response-Suppress", "All"}};
   if (request_id) m.extra_headers.push_back({"X-RTCC-Request", *request_id});
-  store.QueueMail(request_id, kind, m.message_id, to, mail::BuildMessage(m));
+  return store.QueueMail(request_id, kind, m.message_id, to, mail::BuildMessage(m));
 }
 
 void ReplyComposer::QueueForRequest(casework::Store& store, const RequestRecord& r,
@@ -159,11 +161,27 @@ bool ReplyComposer::QueueIntakeReply(casework::Store& store, const casework::Int
     case Reply::kOutcomeNeedsThread:
       QueueForRequest(store, r, "outcome_needs_thread", {{"outcome", in.outcome}}, in.message_id);
       break;
+    case Reply::kWithdrawn:
+      QueueForRequest(store, r, "withdrawn", {}, in.message_id);
+      break;
+    case Reply::kCannotWithdraw:
+      QueueForRequest(store, r, "cannot_withdraw", {{"state", std::string(ToString(r.state))}},
+                      in.message_id);
+      break;
     case Reply::kNone:
     case Reply::kTooLarge:
       return false;
   }
   return true;
+}
+
+void ReplyComposer::QueueReminder(casework::Store& store, const RequestRecord& r,
+                                  int reminder_number, int max_reminders) {
+  QueueForRequest(store, r, "outcome_reminder",
+                  {{"results_sent", r.updated_at},
+                   {"reminder_number", std::to_string(reminder_number)},
+                   {"max_reminders", std::to_string(max_reminders)}},
+                  "");
 }
 
 void ReplyComposer::QueueDenied(casework::Store& store, const RequestRecord& r,
@@ -240,9 +258,13 @@ templates::RenderedText ReplyComposer::RenderResults(const RequestRecord& r,
 void ReplyComposer::QueueResults(casework::Store& store, const RequestRecord& r,
                                  const casework::DecisionRecord& approval,
                                  const casework::SearchRecord& s) {
-  auto text = RenderResults(r, approval, s, store.SearchFaces(s.id), store.Probes(r.id));
-  Queue(store, r.id, r.requestor, "results", text, r.thread_message_id,
-        store.ThreadMessageIds(r.id));
+  auto faces = store.SearchFaces(s.id);
+  auto text = RenderResults(r, approval, s, faces, store.Probes(r.id));
+  std::int64_t outbox_id = Queue(store, r.id, r.requestor, "results", text, r.thread_message_id,
+                                 store.ThreadMessageIds(r.id));
+  int listed = 0;
+  for (const auto& f : faces) listed += static_cast<int>(f.candidates.size());
+  store.RecordCandidatesListed(outbox_id, listed);  // the audit re-checks it (4.5.3.2)
 }
 
 void ReplyComposer::SelfCheck() const {
@@ -250,7 +272,7 @@ void ReplyComposer::SelfCheck() const {
   r.id = "RTCC-2000-000000";
   r.requestor = "self-check@invalid";
   casework::DecisionRecord d{
-      1, r.id, "approved", "self-check", "self-check", "2000-01-01T00:00:00Z"};
+      1, r.id, "approved", "self-check", "self-check", "2000-01-01T00:00:00Z", "", "initial"};
   casework::SearchRecord s;
   s.id = 1;
   s.candidate_count = 2;

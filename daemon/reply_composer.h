@@ -48,6 +48,10 @@ class ReplyComposer {
 
   void QueueDenied(casework::Store& store, const casework::RequestRecord& request,
                    const casework::DecisionRecord& decision);
+  // Policy 4.5.3.3: asks the requestor of an AWAITING_OUTCOME request for the outcome, in the
+  // request's thread (a reply carries the token that lets the outcome be recorded).
+  void QueueReminder(casework::Store& store, const casework::RequestRecord& request,
+                     int reminder_number, int max_reminders);
   // Throws templates::TemplateError if the rendered reply lacks a caveat or a candidate.
   void QueueResults(casework::Store& store, const casework::RequestRecord& request,
                     const casework::DecisionRecord& approval, const casework::SearchRecord& search);
@@ -65,10 +69,12 @@ class ReplyComposer {
   // Renders `name` for `request` with `extra` context and queues it to the requestor.
   void QueueForRequest(casework::Store& store, const casework::RequestRecord& request,
                        const std::string& name, mstch::map extra, const std::string& in_reply_to);
-  // Queues a message; `request` may be absent (a reply to a message that filed nothing).
-  void Queue(casework::Store& store, const std::optional<std::string>& request_id,
-             const std::string& to, const std::string& kind, const templates::RenderedText& text,
-             const std::string& in_reply_to, std::vector<std::string> references);
+  // Queues a message and returns its outbox id; `request` may be absent (a reply to a message
+  // that filed nothing).
+  std::int64_t Queue(casework::Store& store, const std::optional<std::string>& request_id,
+                     const std::string& to, const std::string& kind,
+                     const templates::RenderedText& text, const std::string& in_reply_to,
+                     std::vector<std::string> references);
 
   const templates::TemplateSet& templates_;
   MailIdentity identity_;

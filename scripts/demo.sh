@@ -121,6 +121,11 @@ allowed_domains = ["$MAIL_DOMAIN"]
 
 [roster]
 analysts = ["analyst"]
+supervisors = ["supervisor"]
+
+[roster.os_users]
+# rtccctl knows who runs it: this OS user acts as "analyst" (or pass --as NAME).
+$(id -un) = "analyst"
 
 [matcher]
 threshold = 0.6

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -12,9 +13,18 @@
 extern char** environ;
 
 namespace rtcc::testing {
+namespace {
+
+std::string OsUser() {
+  const passwd* pw = ::getpwuid(::geteuid());
+  return pw ? pw->pw_name : "root";
+}
+
+}  // namespace
 
 RtccSite::RtccSite(const std::string& name, const std::string& extra_rtcc,
-                   const std::string& extra_imap, const std::string& extra_smtp) {
+                   const std::string& extra_imap, const std::string& extra_smtp,
+                   const std::string& extra_sections) {
   dir_ =
       std::filesystem::temp_directory_path() / ("rtcc-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir_);
@@ -43,7 +53,13 @@ RtccSite::RtccSite(const std::string& name, const std::string& extra_rtcc,
                           << "ca_file = \"" << s.Get("CA_FILE") << "\"\n"
                           << "from = \"rtcc@pd.test\"\n"
                           << extra_smtp << "[senders]\nallowed_domains = [\"pd.test\"]\n"
-                          << "[roster]\nanalysts = [\"analyst\"]\n";
+                          << "[roster]\nanalysts = [\"analyst\", \"second\"]\n"
+                          << "supervisors = [\"sergeant\"]\n"
+                          << "[roster.os_users]\n"
+                          << OsUser() << " = \"analyst\"\n"
+                          << "[roster.emails]\nanalyst = \"analyst@pd.test\"\n"
+                          << "second = \"second@pd.test\"\n"
+                          << extra_sections;
 }
 
 RtccSite::~RtccSite() {

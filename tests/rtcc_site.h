@@ -16,9 +16,13 @@ namespace rtcc::testing {
 class RtccSite {
  public:
   // Creates `name` under the temp dir, starts the mail stack there and writes rtcc.toml with
-  // `extra_toml` appended to the [rtcc] table (e.g. "poll_interval_seconds = 0.2\n").
+  // `extra_rtcc` appended to the [rtcc] table (e.g. "poll_interval_seconds = 0.2\n"), the
+  // `extra_imap` and `extra_smtp` keys to theirs, and `extra_sections` (whole tables, e.g.
+  // "[outcomes]\n...") at the end. The roster: analysts "analyst" (the OS user running the
+  // tests, analyst@pd.test) and "second" (second@pd.test), supervisor "sergeant".
   RtccSite(const std::string& name, const std::string& extra_rtcc = "",
-           const std::string& extra_imap = "", const std::string& extra_smtp = "");
+           const std::string& extra_imap = "", const std::string& extra_smtp = "",
+           const std::string& extra_sections = "");
   ~RtccSite();  // stops any daemon left running and the mail stack; keeps the dir on failure
 
   const MailStack& mail() const { return *stack_; }
