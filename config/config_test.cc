@@ -108,6 +108,34 @@ TEST_F(ConfigTest, ClearErrorsForBadValues) {
   EXPECT_NE(ErrorOf(p).find("broken.toml line 1"), std::string::npos) << ErrorOf(p);
 }
 
+TEST_F(ConfigTest, RosterRolesPolicyPhrasesRemindersAndRetention) {
+  Config c = LoadConfig(
+      Write("supervisors = [\"sgt\"]\n[roster.os_users]\njdoe = \"analyst\"\n"
+            "[roster.emails]\nanalyst = \"analyst@pd.test\"\n"
+            "[policy.prohibited_phrases]\n\"4.5.2(d) live\" = \"drone, live feed ,cctv*\"\n"
+            "[outcomes]\nreminder_after_days = 7\nmax_reminders = 3\n"
+            "[retention]\ndays_after_close = 90\n"));
+  EXPECT_EQ(c.supervisors, std::vector<std::string>{"sgt"});
+  EXPECT_EQ(c.roster_os_users.at("jdoe"), "analyst");
+  EXPECT_EQ(c.roster_emails.at("analyst"), "analyst@pd.test");
+  ASSERT_EQ(c.prohibited_phrases.size(), 3u);
+  EXPECT_EQ(c.prohibited_phrases[1],
+            (std::pair<std::string, std::string>{"live feed", "4.5.2(d) live"}));
+  EXPECT_EQ(c.prohibited_phrases[2].first, "cctv*");
+  EXPECT_EQ(c.outcome_reminder_days, 7);
+  EXPECT_EQ(c.outcome_max_reminders, 3);
+  EXPECT_EQ(c.retention_days, 90);
+  Config d = LoadConfig(Write(""));
+  EXPECT_TRUE(d.prohibited_phrases.empty()) << "empty: the built-in list";
+  EXPECT_EQ(d.outcome_reminder_days, 14);
+  EXPECT_EQ(d.retention_days, 365);
+  EXPECT_NE(ErrorOf(Write("[roster.os_users]\nmallory = \"mallory\"\n"))
+                .find("roster.os_users.mallory: 'mallory' is not in analysts or supervisors"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(Write("[outcomes]\nreminder_after_days = 0\n")).find("between 1 and 365"),
+            std::string::npos);
+}
+
 TEST_F(ConfigTest, TheShippedExampleIsValid) {
   setenv("RTCC_IMAP_PASSWORD", "x", 1);
   setenv("RTCC_SMTP_PASSWORD", "y", 1);

@@ -53,12 +53,13 @@ RtccSite::RtccSite(const std::string& name, const std::string& extra_rtcc,
                           << "ca_file = \"" << s.Get("CA_FILE") << "\"\n"
                           << "from = \"rtcc@pd.test\"\n"
                           << extra_smtp << "[senders]\nallowed_domains = [\"pd.test\"]\n"
-                          << "[roster]\nanalysts = [\"analyst\", \"second\"]\n"
+                          << "[roster]\nanalysts = [\"analyst\", \"second\", \"detective\"]\n"
                           << "supervisors = [\"sergeant\"]\n"
                           << "[roster.os_users]\n"
                           << OsUser() << " = \"analyst\"\n"
                           << "[roster.emails]\nanalyst = \"analyst@pd.test\"\n"
                           << "second = \"second@pd.test\"\n"
+                          << "detective = \"detective@pd.test\"\n"
                           << extra_sections;
 }
 
@@ -68,12 +69,12 @@ RtccSite::~RtccSite() {
   if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir_);
 }
 
-CommandResult RtccSite::Ctl(const std::string& args) const {
-  return RunCommand(std::string(RTCCCTL_PATH) + " --config " + config().string() + " " + args);
+CommandResult RtccSite::Ctl(const std::string& args, const std::string& env) const {
+  return RunCommand(env + " " + RTCCCTL_PATH + " --config " + config().string() + " " + args);
 }
 
-CommandResult RtccSite::Daemon(int ticks) const {
-  auto r = RunCommand(std::string(RTCCD_PATH) + " --config " + config().string() + " --ticks " +
+CommandResult RtccSite::Daemon(int ticks, const std::string& env) const {
+  auto r = RunCommand(env + " " + RTCCD_PATH + " --config " + config().string() + " --ticks " +
                       std::to_string(ticks));
   std::ofstream(dir_ / "rtccd.log", std::ios::app) << r.output;
   return r;

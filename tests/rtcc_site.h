@@ -19,7 +19,8 @@ class RtccSite {
   // `extra_rtcc` appended to the [rtcc] table (e.g. "poll_interval_seconds = 0.2\n"), the
   // `extra_imap` and `extra_smtp` keys to theirs, and `extra_sections` (whole tables, e.g.
   // "[outcomes]\n...") at the end. The roster: analysts "analyst" (the OS user running the
-  // tests, analyst@pd.test) and "second" (second@pd.test), supervisor "sergeant".
+  // tests, analyst@pd.test), "second" (second@pd.test) and "detective" (detective@pd.test, who
+  // also files requests), supervisor "sergeant".
   RtccSite(const std::string& name, const std::string& extra_rtcc = "",
            const std::string& extra_imap = "", const std::string& extra_smtp = "",
            const std::string& extra_sections = "");
@@ -29,9 +30,11 @@ class RtccSite {
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path config() const { return dir_ / "rtcc.toml"; }
 
-  CommandResult Ctl(const std::string& args) const;
+  // rtccctl with `args`; `env` is prepended to the shell command (e.g. "RTCC_CLOCK_OFFSET_SECONDS=
+  // 86400": a day later by the casework clock).
+  CommandResult Ctl(const std::string& args, const std::string& env = "") const;
   // Runs rtccd for `ticks` ticks in the foreground; its output is appended to rtccd.log.
-  CommandResult Daemon(int ticks) const;
+  CommandResult Daemon(int ticks, const std::string& env = "") const;
   // Starts rtccd in the background (until StopDaemon / KillDaemon); output to rtccd.log.
   void StartDaemon();
   void KillDaemon();  // SIGKILL, as a crash
