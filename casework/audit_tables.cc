@@ -89,7 +89,7 @@ AuditTable PerAnalyst(const AuditReport& r) {
 AuditTable SearchTable(std::string id, std::string title, const std::vector<AuditSearch>& list) {
   AuditTable t{std::move(id),
                std::move(title),
-               {{"search_id", "Search", true},
+               {{"search_id", "Search #", true},
                 {"searched_at", "Searched (UTC)"},
                 {"request_id", "Request"},
                 {"incident_number", "Incident number"},
@@ -98,8 +98,8 @@ AuditTable SearchTable(std::string id, std::string title, const std::vector<Audi
                 {"yielded_results", "Results"},
                 {"candidates", "Candidates", true},
                 {"outcome", "Outcome"},
-                {"parent_search_id", "Re-search of", true},
-                {"decision_id", "Decision", true},
+                {"parent_search_id", "Re-search of #", true},
+                {"decision_id", "Decision #", true},
                 {"decision_kind", "Decision kind"}},
                {}};
   for (const auto& s : list)
@@ -113,7 +113,7 @@ AuditTable DecisionTable(std::string id, std::string title,
                          const std::vector<AuditDecision>& list) {
   AuditTable t{std::move(id),
                std::move(title),
-               {{"decision_id", "Decision", true},
+               {{"decision_id", "Decision #", true},
                 {"decided_at", "Decided (UTC)"},
                 {"request_id", "Request"},
                 {"decision", "Decision"},
@@ -182,7 +182,7 @@ AuditTable Overdue(const AuditReport& r) {
 AuditTable Outcomes(const AuditReport& r) {
   AuditTable t{"outcomes_received",
                "Outcomes received (4.5.3.3)",
-               {{"search_id", "Search", true},
+               {{"search_id", "Search #", true},
                 {"request_id", "Request"},
                 {"searched_at", "Searched (UTC)"},
                 {"outcome", "Outcome"},
