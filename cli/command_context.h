@@ -3,7 +3,8 @@
 //
 // Exit codes: 0 done; 1 error (configuration, database, models); 2 bad usage;
 // 3 refused by the workflow or the policy (e.g. approving a request that is not pending, or an
-// operator not on the roster); 4 no such request.
+// operator not on the roster); 4 no such request; 5 the audit trail does not verify
+// (cli/audit_commands.h).
 #pragma once
 
 #include <stdexcept>

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "casework/workflow.h"
+#include "cli/audit_commands.h"
 #include "cli/command_context.h"
 #include "cli/gallery_commands.h"
 #include "cli/request_commands.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
                  "your name on the roster (default: your OS user, mapped in [roster.os_users])");
   AddRequestCommands(app, context);
   AddGalleryCommands(app, context);
+  AddAuditCommands(app, context);
 
   ::umask(077);
   spdlog::set_level(spdlog::level::warn);
@@ -38,6 +40,9 @@ int main(int argc, char** argv) {
   } catch (const rtcc::casework::WorkflowError& e) {
     std::cerr << "rtccctl: refused: " << e.what() << "\n";
     return kExitRefused;
+  } catch (const TrailBroken& e) {
+    std::cerr << "rtccctl: " << e.what() << "\n";
+    return kExitTrailBroken;
   } catch (const NotFound& e) {
     std::cerr << "rtccctl: " << e.what() << "\n";
     return kExitNotFound;
