@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "casework/audit_render.h"
 #include "casework/audit_report.h"
@@ -16,7 +17,7 @@ namespace {
 
 struct AuditArgs {
   std::string head, month, format = "html", output;
-  int overdue_days = 14;
+  std::optional<int> overdue_days;  // default: [outcomes] reminder_days of the configuration
 };
 
 // A trail head is a SHA-256 in hex, as `audit verify` and every report print it.
@@ -70,10 +71,13 @@ void Report(const CommandContext& context, const AuditArgs& args) {
     throw CLI::ValidationError("--month",
                                "expected YYYY-MM (e.g. 2026-11), not '" + args.month + "'");
   CheckHead(args.head);
-  casework::Store store(context.LoadConfig().database_path());
+  auto config = context.LoadConfig();
+  context.Identify(config, Role::kSupervisor);  // policy 4.5.5: the supervisors audit
+  casework::Store store(config.database_path());
   casework::AuditOptions options;
-  options.outcome_overdue_days = args.overdue_days;
+  options.outcome_overdue_days = args.overdue_days.value_or(config.outcome_reminder_days);
   options.expected_head = args.head;
+  options.analyst_emails = config.roster_emails;  // self-approval (4.5)
   auto report = casework::BuildAuditReport(store, month->first, month->second, options);
   std::string text = args.format == "json"  ? casework::RenderAuditJson(report)
                      : args.format == "csv" ? casework::RenderAuditCsv(report)
@@ -103,7 +107,9 @@ void AddAuditCommands(CLI::App& app, const CommandContext& context) {
                      "a head recorded earlier (e.g. in last month's report): fails if it is gone");
   verify->callback([&context, args] {
     CheckHead(args->head);
-    casework::Store store(context.LoadConfig().database_path());
+    auto config = context.LoadConfig();
+    context.Identify(config, Role::kRoster);
+    casework::Store store(config.database_path());
     auto v = casework::VerifyTrail(store.db(), args->head);
     PrintVerification(v, context.json);
     if (!v.ok)
@@ -121,8 +127,10 @@ void AddAuditCommands(CLI::App& app, const CommandContext& context) {
   report->add_option("-o,--output", args->output, "write to FILE (default: standard output)");
   report->add_option("--head", args->head, "a trail head recorded earlier, checked as well");
   report
-      ->add_option("--overdue-days", args->overdue_days,
-                   "an outcome is overdue this many days after the results (default 14, 4.5.3.3)")
+      ->add_option(
+          "--overdue-days", args->overdue_days,
+          "an outcome is overdue this many days after the results (default: the reminder days, "
+          "4.5.3.3)")
       ->check(CLI::Range(0, 3650));
   report->callback([&context, args] { Report(context, *args); });
 }

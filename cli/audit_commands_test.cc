@@ -32,6 +32,7 @@ class AuditCommands : public ::testing::Test {
         << "[senders]\nallowed_domains = [\"pd.test\"]\n"
         << "[roster]\nanalysts = [\"analyst\"]\nsupervisors = [\"supervisor\"]\n";
     context_.config_path = (dir_ / "rtcc.toml").string();
+    context_.as = "supervisor";
     std::filesystem::create_directories(dir_ / "data");
     casework::Store store(dir_ / "data" / "rtcc.sqlite");
     for (int i = 1; i <= 4; ++i) store.AddEvent(std::nullopt, "analyst", "action", "detail");
@@ -100,6 +101,14 @@ TEST_F(AuditCommands, ReportWritesTheChosenFormatToAFile) {
   std::string json = Run("audit report --month 2026-11 --format json");
   EXPECT_NE(json.find("\"month\":\"2026-11\""), std::string::npos);
   EXPECT_NE(json.find("\"rows\":4"), std::string::npos);
+}
+
+TEST_F(AuditCommands, OnlySupervisorsRunTheMonthlyAudit) {  // policy 4.5.5
+  context_.as = "analyst";
+  EXPECT_THROW(Run("audit report --month 2026-11"), Refused);
+  EXPECT_NO_THROW(Run("audit verify"));
+  context_.as = "stranger";
+  EXPECT_THROW(Run("audit verify"), Refused);
 }
 
 TEST_F(AuditCommands, BadUsageIsAValidationErrorNamingTheExpectedForm) {

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   using namespace rtcc::cli;
   CLI::App app{"rtccctl - review, approve and audit RTCC facial recognition requests"};
   app.require_subcommand(1);
+  app.fallthrough();  // --as, --json and --config also after the subcommand
   CommandContext context;
   app.add_option("-c,--config", context.config_path,
                  "configuration file (default $RTCC_CONFIG or /etc/rtcc/rtcc.toml)");
