@@ -71,7 +71,9 @@ void SearchJob::Run(const std::string& request_id) {
     for (const auto& face : analysis.faces) {
       matcher::SearchResult found =
           gallery_.SearchWithin(face.embedding, static_cast<float>(threshold_));
-      if (found.snapshot_hash != search.gallery_snapshot || found.model_id != search.model_id)
+      // (found.model_id is the gallery's: "" while it is empty; RunPending's CheckModel has
+      // already refused a gallery of another model.)
+      if (found.snapshot_hash != search.gallery_snapshot)
         throw std::runtime_error("the gallery changed during the search (snapshot " +
                                  found.snapshot_hash.substr(0, 12) + ", expected " +
                                  search.gallery_snapshot.substr(0, 12) + "): searching again");

@@ -190,5 +190,22 @@ TEST_F(SearchJobTest, ARequestWithNoFaceAtAllStillNamesTheGallerySnapshot) {
   EXPECT_FALSE(log[0].yielded_results);
 }
 
+TEST_F(SearchJobTest, AnEmptyGalleryIsSearchedAndAnswersNoCandidate) {
+  std::string id = Approved({"face"});
+  auto empty = matcher::Gallery::Open(dir_ / "empty.sqlite", {.search_threads = 1});
+  SearchJob job(*store_, *spool_, engine_, *empty, *replies_, 0.6);
+  EXPECT_EQ(job.RunPending(), 1) << "an empty gallery is no reason to fail";
+  auto log = store_->SearchLog();
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].model_id, "scripted-model");
+  EXPECT_EQ(log[0].gallery_snapshot, empty->snapshot_hash());
+  EXPECT_EQ(log[0].gallery_faces, 0);
+  EXPECT_FALSE(log[0].yielded_results);
+  auto faces = store_->SearchFaces(log[0].id);
+  ASSERT_EQ(faces.size(), 1u);
+  EXPECT_TRUE(faces[0].candidates.empty());
+  EXPECT_EQ(store_->GetRequest(id).state, casework::RequestState::kResultsSent);
+}
+
 }  // namespace
 }  // namespace rtcc::daemon
