@@ -128,6 +128,14 @@ const std::vector<std::string>& ResultCaveats() {
   return kCaveats;
 }
 
+const std::string& PoorQualityWarning() {
+  static const std::string kWarning =
+      "WARNING: this face is of POOR quality for facial recognition. Its candidates are much less "
+      "reliable than usual: treat them with particular caution and weigh the probe's quality "
+      "before any action (policy 4.3.4.1).";
+  return kWarning;
+}
+
 std::optional<bool> ParseOutcome(std::string_view text) {
   std::string t = Lower(text);
   static const std::regex kNegative(

@@ -47,6 +47,10 @@ bool IsAuthorizedSender(std::string_view address, const std::vector<std::string>
 // Policy 4.3.4, 4.3.4.1 and 4.5.3.2: the caveats every results reply carries, verbatim.
 const std::vector<std::string>& ResultCaveats();
 
+// Policy 4.3.4.1: the line every results reply carries under each face graded "poor", so that the
+// investigator weighs the probe's quality before acting on any candidate of that face.
+const std::string& PoorQualityWarning();
+
 // Policy 4.5.3.3: the outcome a requestor reports. std::nullopt when the text is not one of
 // "positive identification" / "no identification" (leniently read).
 std::optional<bool> ParseOutcome(std::string_view text);

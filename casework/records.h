@@ -99,13 +99,41 @@ struct CandidateRecord {
   double distance = 0;
 };
 
+// How far one searched face can be trusted, as measured when it was searched (policy 4.3.4.1:
+// the investigator shall take the quality of the probe photograph into consideration). Plain
+// copy of the matcher's measures; casework knows nothing of how they are taken.
+struct FaceQualityRecord {
+  std::string grade;                 // "good", "fair" or "poor"; "" when not recorded (older rows)
+  std::vector<std::string> reasons;  // why not "good", one plain sentence each
+  double inter_eye_px = 0;           // distance between the eye centres, pixels of the probe
+  double sharpness = 0;              // higher is sharper (matcher/face_engine.h FaceQuality)
+  double brightness = 0;             // mean luminance of the face, 0-255
+  double contrast = 0;               // standard deviation of that luminance
+  double yaw_deg = 0;                // head turned left/right (0 = frontal)
+  double roll_deg = 0;               // head tilt
+  bool image_edited = false;         // an image editor saved the probe file
+  std::vector<std::string> image_signs;  // the probe file's edit / not-an-original signs
+};
+
 // One face found in one probe, with every gallery candidate within the threshold.
 struct FaceResult {
   std::int64_t probe_id = 0;
   int face_index = 0;  // 1-based within the probe
   int x = 0, y = 0, width = 0, height = 0;
   double detector_score = 0;
+  std::string detector;  // "hog", "yunet", "mmod"; "" when not recorded
+  FaceQualityRecord quality;
+  std::vector<std::uint8_t> crop_jpeg;      // the face as it is in the probe; empty when none
   std::vector<CandidateRecord> candidates;  // nearest first; empty = none within threshold
+};
+
+// What became of one probe image in a search: never silently dropped.
+struct ProbeSearchRecord {
+  std::int64_t probe_id = 0;
+  std::string status;  // "searched" (faces_found > 0), "no_face" or "unreadable"
+  int faces_found = 0;
+  std::string detail;        // for "unreadable": why, in a sentence fit for the investigator
+  std::string image_format;  // "JPEG", "PNG", ... ("" when unreadable)
 };
 
 struct NewSearch {
@@ -114,8 +142,15 @@ struct NewSearch {
   std::string analyst;
   std::string model_id;
   double threshold = 0;
-  std::int64_t gallery_faces = 0;
+  std::int64_t gallery_faces = 0;  // faces compared: every enrolled face
+  // What reproduces the search (policy 4.5.3.3, 4.5.3.4): the gallery snapshot searched (its
+  // hash), its subjects, the scan kernel and the engine settings besides the model.
+  std::string gallery_snapshot;
+  std::int64_t gallery_subjects = 0;
+  std::string search_kernel;
+  std::string engine_settings;
   int probes_searched = 0;
+  std::vector<ProbeSearchRecord> probes;  // one per probe looked at
   std::vector<FaceResult> faces;
   std::optional<std::int64_t> parent_search_id;  // policy 4.5.3.4: a subsequent search
 };
@@ -136,6 +171,10 @@ struct SearchRecord {
   std::string model_id;
   double threshold = 0;
   std::int64_t gallery_faces = 0;
+  std::string gallery_snapshot;  // "" for searches recorded before it was stored
+  std::optional<std::int64_t> gallery_subjects;
+  std::string search_kernel;
+  std::string engine_settings;
   int probes_searched = 0;
   int faces_searched = 0;
   int candidate_count = 0;

@@ -194,6 +194,39 @@ WHEN NEW.hash = '' OR NEW.id IS NOT coalesce((SELECT max(id) FROM events), 0) + 
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only: a row must chain to the last one'); END;
 CREATE INDEX events_by_request ON events(request_id);
 )sql",
+      // 5: searches that can be reproduced (policy 4.5.3.3, 4.5.3.4) and probe quality that
+      // travels with the results (4.3.4.1). Rows written before it keep '' / NULL: not recorded.
+      R"sql(
+ALTER TABLE searches ADD COLUMN gallery_snapshot TEXT NOT NULL DEFAULT '';  -- snapshot SHA-256
+ALTER TABLE searches ADD COLUMN gallery_subjects INTEGER;
+ALTER TABLE searches ADD COLUMN search_kernel TEXT NOT NULL DEFAULT '';  -- e.g. int8-avx512vnni
+ALTER TABLE searches ADD COLUMN engine_settings TEXT NOT NULL DEFAULT '';  -- detector, flip, jitter
+
+ALTER TABLE search_faces ADD COLUMN detector TEXT NOT NULL DEFAULT '';
+ALTER TABLE search_faces ADD COLUMN quality_grade TEXT
+  CHECK (quality_grade IN ('good','fair','poor'));
+ALTER TABLE search_faces ADD COLUMN quality_reasons TEXT NOT NULL DEFAULT '';  -- one per line
+ALTER TABLE search_faces ADD COLUMN inter_eye_px REAL;
+ALTER TABLE search_faces ADD COLUMN sharpness REAL;
+ALTER TABLE search_faces ADD COLUMN brightness REAL;
+ALTER TABLE search_faces ADD COLUMN contrast REAL;
+ALTER TABLE search_faces ADD COLUMN yaw_deg REAL;
+ALTER TABLE search_faces ADD COLUMN roll_deg REAL;
+ALTER TABLE search_faces ADD COLUMN image_edited INTEGER CHECK (image_edited IN (0,1));
+ALTER TABLE search_faces ADD COLUMN image_signs TEXT NOT NULL DEFAULT '';  -- one per line
+ALTER TABLE search_faces ADD COLUMN crop_jpeg BLOB;  -- the face as it is in the probe
+
+-- What became of each probe in a search, so that none is silently dropped.
+CREATE TABLE search_probes (
+  search_id INTEGER NOT NULL REFERENCES searches(id),
+  probe_id INTEGER NOT NULL REFERENCES probes(id),
+  status TEXT NOT NULL CHECK (status IN ('searched','no_face','unreadable')),
+  faces_found INTEGER NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  image_format TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (search_id, probe_id)
+);
+)sql",
   };
   return kMigrations;
 }

@@ -78,8 +78,8 @@ MessageRecord ReadMessage(const Statement& s) {
 constexpr const char* kSearchColumns =
     "id, request_id, decision_id, searched_at, incident_number, incident_type, yielded_results, "
     "positive_identification, outcome_at, outcome_note, analyst, model_id, threshold, "
-    "gallery_faces, "
-    "probes_searched, faces_searched, candidate_count, parent_search_id, outcome, outcome_rank, "
+    "gallery_faces, probes_searched, faces_searched, candidate_count, parent_search_id, "
+    "gallery_snapshot, gallery_subjects, search_kernel, engine_settings, outcome, outcome_rank, "
     "outcome_subject, outcome_by";
 
 SearchRecord ReadSearch(const Statement& s) {
@@ -102,11 +102,70 @@ SearchRecord ReadSearch(const Statement& s) {
   r.faces_searched = static_cast<int>(s.Int(15));
   r.candidate_count = static_cast<int>(s.Int(16));
   r.parent_search_id = s.OptInt(17);
-  r.outcome = s.OptText(18);
-  if (auto rank = s.OptInt(19)) r.outcome_rank = static_cast<int>(*rank);
-  r.outcome_subject = s.OptText(20);
-  r.outcome_by = s.OptText(21);
+  r.gallery_snapshot = s.Text(18);
+  r.gallery_subjects = s.OptInt(19);
+  r.search_kernel = s.Text(20);
+  r.engine_settings = s.Text(21);
+  r.outcome = s.OptText(22);
+  if (auto rank = s.OptInt(23)) r.outcome_rank = static_cast<int>(*rank);
+  r.outcome_subject = s.OptText(24);
+  r.outcome_by = s.OptText(25);
   return r;
+}
+
+// Sentences stored one per line (none of them holds a line break: those are turned to spaces).
+std::string JoinLines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& l : lines) {
+    if (!out.empty()) out += '\n';
+    std::string one = l;
+    std::replace(one.begin(), one.end(), '\n', ' ');
+    std::replace(one.begin(), one.end(), '\r', ' ');
+    out += one;
+  }
+  return out;
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+constexpr const char* kFaceColumns =
+    "id, probe_id, face_index, x, y, width, height, detector_score, detector, quality_grade, "
+    "quality_reasons, inter_eye_px, sharpness, brightness, contrast, yaw_deg, roll_deg, "
+    "image_edited, image_signs, crop_jpeg";
+
+FaceResult ReadFace(const Statement& s) {
+  FaceResult f;
+  f.probe_id = s.Int(1);
+  f.face_index = static_cast<int>(s.Int(2));
+  f.x = static_cast<int>(s.Int(3));
+  f.y = static_cast<int>(s.Int(4));
+  f.width = static_cast<int>(s.Int(5));
+  f.height = static_cast<int>(s.Int(6));
+  f.detector_score = s.Double(7);
+  f.detector = s.Text(8);
+  f.quality.grade = s.Text(9);
+  f.quality.reasons = SplitLines(s.Text(10));
+  f.quality.inter_eye_px = s.Double(11);
+  f.quality.sharpness = s.Double(12);
+  f.quality.brightness = s.Double(13);
+  f.quality.contrast = s.Double(14);
+  f.quality.yaw_deg = s.Double(15);
+  f.quality.roll_deg = s.Double(16);
+  f.quality.image_edited = s.Int(17) != 0;
+  f.quality.image_signs = SplitLines(s.Text(18));
+  std::string crop = s.Blob(19);
+  f.crop_jpeg.assign(crop.begin(), crop.end());
+  return f;
 }
 
 constexpr const char* kOutboxColumns =
@@ -452,21 +511,45 @@ std::int64_t Store::RecordSearch(const NewSearch& n) {
   auto s = db_.Prepare(
       "INSERT INTO searches (request_id, decision_id, searched_at, incident_number, incident_type, "
       "yielded_results, analyst, model_id, threshold, gallery_faces, probes_searched, "
-      "faces_searched, "
-      "candidate_count, parent_search_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "faces_searched, candidate_count, parent_search_id, gallery_snapshot, gallery_subjects, "
+      "search_kernel, engine_settings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?)");
   s.Bind(1, n.request_id).Bind(2, n.decision_id).Bind(3, UtcNow()).Bind(4, r.incident_number);
   s.Bind(5, r.incident_type.value_or("")).Bind(6, candidates > 0 ? 1 : 0).Bind(7, n.analyst);
   s.Bind(8, n.model_id).Bind(9, n.threshold).Bind(10, n.gallery_faces).Bind(11, n.probes_searched);
   s.Bind(12, faces).Bind(13, candidates).Bind(14, n.parent_search_id);
+  s.Bind(15, n.gallery_snapshot).Bind(16, n.gallery_subjects).Bind(17, n.search_kernel);
+  s.Bind(18, n.engine_settings);
   s.Run();
   std::int64_t search_id = db_.LastInsertId();
+  for (const auto& p : n.probes) {
+    auto ps = db_.Prepare(
+        "INSERT INTO search_probes (search_id, probe_id, status, faces_found, detail, "
+        "image_format) VALUES (?, ?, ?, ?, ?, ?)");
+    ps.Bind(1, search_id).Bind(2, p.probe_id).Bind(3, p.status).Bind(4, p.faces_found);
+    ps.Bind(5, p.detail).Bind(6, p.image_format);
+    ps.Run();
+  }
   for (const auto& f : n.faces) {
     auto fs = db_.Prepare(
         "INSERT INTO search_faces (search_id, probe_id, face_index, x, y, width, height, "
-        "detector_score) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        "detector_score, detector, quality_grade, quality_reasons, inter_eye_px, sharpness, "
+        "brightness, contrast, yaw_deg, roll_deg, image_edited, image_signs, crop_jpeg) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     fs.Bind(1, search_id).Bind(2, f.probe_id).Bind(3, f.face_index).Bind(4, f.x).Bind(5, f.y);
-    fs.Bind(6, f.width).Bind(7, f.height).Bind(8, f.detector_score);
+    fs.Bind(6, f.width).Bind(7, f.height).Bind(8, f.detector_score).Bind(9, f.detector);
+    const FaceQualityRecord& q = f.quality;
+    if (q.grade.empty())
+      fs.BindNull(10);
+    else
+      fs.Bind(10, q.grade);
+    fs.Bind(11, JoinLines(q.reasons)).Bind(12, q.inter_eye_px).Bind(13, q.sharpness);
+    fs.Bind(14, q.brightness).Bind(15, q.contrast).Bind(16, q.yaw_deg).Bind(17, q.roll_deg);
+    fs.Bind(18, q.image_edited ? 1 : 0).Bind(19, JoinLines(q.image_signs));
+    if (f.crop_jpeg.empty())
+      fs.BindNull(20);
+    else
+      fs.BindBlob(20, f.crop_jpeg.data(), f.crop_jpeg.size());
     fs.Run();
     std::int64_t face_id = db_.LastInsertId();
     for (const auto& c : f.candidates) {
@@ -501,29 +584,31 @@ std::vector<SearchRecord> Store::SearchLog() {
 }
 
 std::vector<FaceResult> Store::SearchFaces(std::int64_t search_id) {
-  auto s = db_.Prepare(
-      "SELECT id, probe_id, face_index, x, y, width, height, detector_score FROM search_faces "
-      "WHERE search_id = ? ORDER BY probe_id, face_index");
+  auto s = db_.Prepare(std::string("SELECT ") + kFaceColumns +
+                       " FROM search_faces WHERE search_id = ? ORDER BY probe_id, face_index");
   s.Bind(1, search_id);
   std::vector<FaceResult> out;
   while (s.Step()) {
-    FaceResult f;
-    std::int64_t face_id = s.Int(0);
-    f.probe_id = s.Int(1);
-    f.face_index = static_cast<int>(s.Int(2));
-    f.x = static_cast<int>(s.Int(3));
-    f.y = static_cast<int>(s.Int(4));
-    f.width = static_cast<int>(s.Int(5));
-    f.height = static_cast<int>(s.Int(6));
-    f.detector_score = s.Double(7);
+    FaceResult f = ReadFace(s);
     auto c = db_.Prepare(
         "SELECT rank, subject_id, image_ref, distance FROM candidates WHERE face_id = ? ORDER BY "
         "rank");
-    c.Bind(1, face_id);
+    c.Bind(1, s.Int(0));
     while (c.Step())
       f.candidates.push_back({static_cast<int>(c.Int(0)), c.Text(1), c.Text(2), c.Double(3)});
     out.push_back(std::move(f));
   }
+  return out;
+}
+
+std::vector<ProbeSearchRecord> Store::SearchProbes(std::int64_t search_id) {
+  auto s = db_.Prepare(
+      "SELECT probe_id, status, faces_found, detail, image_format FROM search_probes "
+      "WHERE search_id = ? ORDER BY probe_id");
+  s.Bind(1, search_id);
+  std::vector<ProbeSearchRecord> out;
+  while (s.Step())
+    out.push_back({s.Int(0), s.Text(1), static_cast<int>(s.Int(2)), s.Text(3), s.Text(4)});
   return out;
 }
 
@@ -562,6 +647,12 @@ void Store::MarkPurged(const std::string& request_id) {
   auto s = db_.Prepare("UPDATE requests SET purged_at = ? WHERE id = ?");
   s.Bind(1, UtcNow()).Bind(2, request_id);
   s.Run();
+  // The face crops are probe images too; the search rows and their measures stay.
+  auto crops = db_.Prepare(
+      "UPDATE search_faces SET crop_jpeg = NULL WHERE search_id IN "
+      "(SELECT id FROM searches WHERE request_id = ?)");
+  crops.Bind(1, request_id);
+  crops.Run();
 }
 
 std::vector<RequestRecord> Store::RequestsForIncident(const std::string& incident_number) {

@@ -104,12 +104,17 @@ class Store {
   std::optional<DecisionRecord> LatestDecision(const std::string& request_id);
 
   // --- searches (the search log, policy 4.5.3.3) -----------------------------------------------
-  // Inserts the search row, its faces and candidates. The database itself refuses a search whose
-  // decision is not an approval of the same request (policy 4.5).
+  // Inserts the search row, what became of each probe, its faces (quality and crop included) and
+  // candidates. The database itself refuses a search whose decision is not an approval of the
+  // same request (policy 4.5).
   std::int64_t RecordSearch(const NewSearch& search);
   std::vector<SearchRecord> Searches(const std::string& request_id);
   std::vector<SearchRecord> SearchLog();  // every search, oldest first
+  // The faces of a search with quality, crop and candidates, by probe then face index.
   std::vector<FaceResult> SearchFaces(std::int64_t search_id);
+  // What became of each probe of a search, by probe id; empty for searches recorded before the
+  // per-probe record existed (schema 5).
+  std::vector<ProbeSearchRecord> SearchProbes(std::int64_t search_id);
   // Policy 4.5.3.3: the outcome of search `search_id`, as reported by `by`.
   void RecordOutcome(std::int64_t search_id, const OutcomeReport& outcome, const std::string& note,
                      const std::string& by);

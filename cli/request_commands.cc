@@ -29,12 +29,6 @@ std::string Cell(std::string s, std::size_t width) {
 
 std::string Opt(const std::optional<std::string>& v) { return v.value_or("-"); }
 
-std::string Fixed(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3f", v);
-  return buf;
-}
-
 std::string PurposeCell(const RequestRecord& r) {
   if (r.purpose_code) return "4.5.1(" + *r.purpose_code + ") " + r.purpose_text.value_or("");
   return r.purpose_text ? "? " + *r.purpose_text : "-";
@@ -98,6 +92,70 @@ RequestRecord Find(Store& store, const std::string& id) {
   return *r;
 }
 
+std::string Fixed(double v, int digits = 3) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+// One face: where, how good (policy 4.3.4.1: grade, reasons, measures, file signs), candidates.
+void PrintFace(const casework::FaceResult& f, int probe_index) {
+  std::cout << "  probe " << probe_index << " face " << f.face_index << " at " << f.x << "," << f.y
+            << " " << f.width << "x" << f.height;
+  if (!f.detector.empty()) std::cout << "  " << f.detector;
+  std::cout << " score " << Fixed(f.detector_score, 2);
+  if (!f.crop_jpeg.empty()) std::cout << "  crop " << f.crop_jpeg.size() << " bytes";
+  std::cout << "\n";
+  const auto& q = f.quality;
+  if (q.grade.empty()) {
+    std::cout << "    quality: not recorded\n";
+  } else {
+    std::cout << "    quality: " << q.grade << "  eyes " << Fixed(q.inter_eye_px, 1)
+              << " px, sharpness " << Fixed(q.sharpness, 4) << ", yaw " << Fixed(q.yaw_deg, 1)
+              << ", roll " << Fixed(q.roll_deg, 1) << ", brightness " << Fixed(q.brightness, 0)
+              << ", contrast " << Fixed(q.contrast, 0)
+              << (q.image_edited ? ", saved by an image editor" : "") << "\n";
+    if (q.grade == "poor") std::cout << "    " << casework::PoorQualityWarning() << "\n";
+    for (const auto& reason : q.reasons) std::cout << "    - " << reason << "\n";
+    for (const auto& sign : q.image_signs) std::cout << "    - file: " << sign << "\n";
+  }
+  for (const auto& c : f.candidates)
+    std::cout << "    " << c.rank << ". " << c.subject_id << "  distance " << Fixed(c.distance)
+              << "\n";
+  if (f.candidates.empty()) std::cout << "    no candidate within the threshold\n";
+}
+
+// One search: what reproduces it (policy 4.5.3.3, 4.5.3.4), each probe's fate, each face.
+void PrintSearch(Store& store, const casework::SearchRecord& s,
+                 const std::vector<casework::ProbeRecord>& probes) {
+  std::cout << "\nSearch #" << s.id << "  " << s.searched_at << "  by " << s.analyst
+            << "  threshold " << Fixed(s.threshold)
+            << (s.parent_search_id ? "  re-search of #" + std::to_string(*s.parent_search_id) : "")
+            << "\n"
+            << "  model " << s.model_id
+            << (s.engine_settings.empty() ? "" : " (" + s.engine_settings + ")") << "\n"
+            << "  gallery " << s.gallery_faces << " faces"
+            << (s.gallery_subjects ? " of " + std::to_string(*s.gallery_subjects) + " subjects"
+                                   : "")
+            << ", snapshot " << (s.gallery_snapshot.empty() ? "(not recorded)" : s.gallery_snapshot)
+            << (s.search_kernel.empty() ? "" : ", kernel " + s.search_kernel) << "\n";
+  auto faces = store.SearchFaces(s.id);
+  auto outcomes = store.SearchProbes(s.id);
+  int index = 0;
+  for (const auto& p : probes) {
+    ++index;
+    for (const auto& o : outcomes)
+      if (o.probe_id == p.id && o.status != "searched")
+        std::cout << "  probe " << index << " (" << p.filename
+                  << "): " << (o.status == "no_face" ? "no face found" : "unreadable: " + o.detail)
+                  << "\n";
+    for (const auto& f : faces)
+      if (f.probe_id == p.id) PrintFace(f, index);
+  }
+  std::cout << "  outcome: " << OutcomeText(s)
+            << (s.outcome_by ? "  (reported by " + *s.outcome_by + ")" : "") << "\n";
+}
+
 void Show(Store& store, const std::string& id, bool json) {
   RequestRecord r = Find(store, id);
   if (json) {
@@ -139,32 +197,19 @@ void Show(Store& store, const std::string& id, bool json) {
   if (r.purged_at) std::cout << "Purged           " << *r.purged_at << " (retention)\n";
   if (!r.notes.empty()) std::cout << "Notes\n  " << r.notes << "\n";
   std::cout << "\nProbes\n";
+  int n = 0;
   for (const auto& p : store.Probes(r.id))
-    std::cout << "  #" << p.id << " " << (p.filename.empty() ? "(no name)" : p.filename) << "  "
-              << p.content_type << "  " << p.size << " bytes  sha256 " << p.sha256 << "\n";
+    std::cout << "  probe " << ++n << " (#" << p.id << ") "
+              << (p.filename.empty() ? "(no name)" : p.filename) << "  " << p.content_type << "  "
+              << p.size << " bytes  sha256 " << p.sha256 << "\n";
   std::cout << "\nDecisions\n";
   for (const auto& d : store.Decisions(r.id))
     std::cout << "  " << d.decided_at << "  " << d.decision
               << (d.kind == "research" ? " (re-search)" : "") << " by " << d.analyst << ": "
               << d.reason << (d.override_reason.empty() ? "" : "  OVERRIDE: " + d.override_reason)
               << "\n";
-  for (const auto& s : store.Searches(r.id)) {
-    std::cout << "\nSearch #" << s.id << "  " << s.searched_at << "  by " << s.analyst
-              << "  threshold " << Fixed(s.threshold) << "  gallery " << s.gallery_faces << " faces"
-              << (s.parent_search_id ? "  re-search of #" + std::to_string(*s.parent_search_id)
-                                     : "")
-              << "\n";
-    for (const auto& f : store.SearchFaces(s.id)) {
-      std::cout << "  probe #" << f.probe_id << " face " << f.face_index << " at " << f.x << ","
-                << f.y << " " << f.width << "x" << f.height << "\n";
-      for (const auto& c : f.candidates)
-        std::cout << "    " << c.rank << ". " << c.subject_id << "  distance " << Fixed(c.distance)
-                  << "\n";
-      if (f.candidates.empty()) std::cout << "    no candidate within the threshold\n";
-    }
-    std::cout << "  outcome: " << OutcomeText(s)
-              << (s.outcome_by ? "  (reported by " + *s.outcome_by + ")" : "") << "\n";
-  }
+  auto probes = store.Probes(r.id);
+  for (const auto& s : store.Searches(r.id)) PrintSearch(store, s, probes);
   std::cout << "\nMail sent\n";
   for (const auto& m : store.Mail(r.id))
     std::cout << "  " << m.created_at << "  " << Cell(m.kind, 18)

@@ -136,6 +136,17 @@ TEST_F(ConfigTest, RosterRolesPolicyPhrasesRemindersAndRetention) {
             std::string::npos);
 }
 
+TEST_F(ConfigTest, WithoutAMatcherSectionTheCalibratedSettingsApply) {
+  // What reached 99.0 % on ../shared/faces/lfw-dev (README "Performance"): HOG with the mirror
+  // image (flip), no jitter, the MMOD fallback, and the threshold 0.60.
+  Config c = LoadConfig(Write(""));
+  EXPECT_EQ(c.engine.detector, matcher::Detector::kHog);
+  EXPECT_TRUE(c.engine.flip);
+  EXPECT_EQ(c.engine.jitter, 0);
+  EXPECT_TRUE(c.engine.mmod_fallback);
+  EXPECT_DOUBLE_EQ(c.match_threshold, 0.6);
+}
+
 TEST_F(ConfigTest, TheShippedExampleIsValid) {
   setenv("RTCC_IMAP_PASSWORD", "x", 1);
   setenv("RTCC_SMTP_PASSWORD", "y", 1);
@@ -143,6 +154,10 @@ TEST_F(ConfigTest, TheShippedExampleIsValid) {
   EXPECT_EQ(c.data_dir, "/var/lib/rtcc");
   EXPECT_EQ(c.senders.allowed_domains, std::vector<std::string>{"miami-police.org"});
   EXPECT_FALSE(c.imap.server.allow_plaintext);
+  // The example runs the settings measured on LFW (README "Performance"): HOG, flip, 0.60.
+  EXPECT_EQ(c.engine.detector, matcher::Detector::kHog);
+  EXPECT_TRUE(c.engine.flip);
+  EXPECT_DOUBLE_EQ(c.match_threshold, 0.6);
   unsetenv("RTCC_IMAP_PASSWORD");
   unsetenv("RTCC_SMTP_PASSWORD");
 }

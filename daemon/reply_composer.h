@@ -11,6 +11,7 @@
 #include "casework/store.h"
 #include "casework/workflow.h"
 #include "daemon/thread_token.h"
+#include "mail/outgoing_message.h"
 #include "templates/template_set.h"
 
 namespace rtcc::daemon {
@@ -52,7 +53,11 @@ class ReplyComposer {
   // request's thread (a reply carries the token that lets the outcome be recorded).
   void QueueReminder(casework::Store& store, const casework::RequestRecord& request,
                      int reminder_number, int max_reminders);
-  // Throws templates::TemplateError if the rendered reply lacks a caveat or a candidate.
+  // Queues the results of `search`: every probe (those with no face or unreadable said so), every
+  // face with its quality grade, reasons and measures (policy 4.3.4.1) and its crop attached as
+  // probeN-faceM.jpg, every candidate, the threshold, model and gallery snapshot. Throws
+  // templates::TemplateError if the rendered reply lacks a caveat, a candidate, a quality reason,
+  // a poor-quality warning, a crop's name or the threshold. Records how many candidates it lists.
   void QueueResults(casework::Store& store, const casework::RequestRecord& request,
                     const casework::DecisionRecord& approval, const casework::SearchRecord& search);
 
@@ -61,25 +66,38 @@ class ReplyComposer {
   void SelfCheck() const;
 
  private:
-  templates::RenderedText RenderResults(const casework::RequestRecord& request,
-                                        const casework::DecisionRecord& approval,
-                                        const casework::SearchRecord& search,
-                                        const std::vector<casework::FaceResult>& faces,
-                                        const std::vector<casework::ProbeRecord>& probes) const;
+  // Renders the results reply and refuses it (TemplateError) unless it carries every caveat,
+  // candidate, quality reason, poor-quality warning, crop name and the threshold.
+  templates::RenderedText RenderResults(
+      const casework::RequestRecord& request, const casework::DecisionRecord& approval,
+      const casework::SearchRecord& search, const std::vector<casework::FaceResult>& faces,
+      const std::vector<casework::ProbeRecord>& probes,
+      const std::vector<casework::ProbeSearchRecord>& outcomes) const;
   // Renders `name` for `request` with `extra` context and queues it to the requestor.
   void QueueForRequest(casework::Store& store, const casework::RequestRecord& request,
                        const std::string& name, mstch::map extra, const std::string& in_reply_to);
-  // Queues a message and returns its outbox id; `request` may be absent (a reply to a message
-  // that filed nothing).
+  // Queues a message with `attachments` after its text and returns its outbox id; `request` may
+  // be absent (a reply to a message that filed nothing).
   std::int64_t Queue(casework::Store& store, const std::optional<std::string>& request_id,
                      const std::string& to, const std::string& kind,
                      const templates::RenderedText& text, const std::string& in_reply_to,
-                     std::vector<std::string> references);
+                     std::vector<std::string> references,
+                     std::vector<mail::OutgoingAttachment> attachments = {});
 
   const templates::TemplateSet& templates_;
   MailIdentity identity_;
   const ThreadToken& tokens_;
 };
+
+// "probe2-face1.jpg": the attachment name of a face crop (probe_index: 1-based order of the
+// request's probes, as the results reply numbers them).
+std::string CropName(int probe_index, int face_index);
+
+// The JPEG crops of `faces` as attachments named by CropName, in probe then face order; faces
+// without a crop are left out.
+std::vector<mail::OutgoingAttachment> CropAttachments(
+    const std::vector<casework::FaceResult>& faces,
+    const std::vector<casework::ProbeRecord>& probes);
 
 // "Re: Re: [RTCC-2026-000001] Photo" -> "Photo": the subject without reply prefixes and tags.
 std::string BaseSubject(const std::string& subject);

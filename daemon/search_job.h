@@ -22,7 +22,11 @@ class SearchJob {
   // search fails stays in SEARCHING (and is logged) so the next tick retries it.
   int RunPending();
 
-  // Searches one request. Throws casework::WorkflowError when it has no approval in force.
+  // Searches one request: every face of every probe against the gallery (SearchWithin), and
+  // records with the search the model, engine settings, gallery snapshot, subjects, threshold
+  // and kernel (policy 4.5.3.3, 4.5.3.4), what became of each probe, and each face's quality and
+  // crop (4.3.4.1). Throws casework::WorkflowError when it has no approval in force, and
+  // std::runtime_error when the gallery changed while the search ran (nothing is recorded).
   void Run(const std::string& request_id);
 
  private:
@@ -33,6 +37,13 @@ class SearchJob {
   ReplyComposer& replies_;
   double threshold_;
 };
+
+// One searched face as the search log records it: box, detector, quality (policy 4.3.4.1: with
+// the probe file's edit signs from `image`), crop, and the candidates `found`.
+casework::FaceResult ToFaceResult(std::int64_t probe_id, int face_index,
+                                  const matcher::DetectedFace& face,
+                                  const matcher::ImageFacts& image,
+                                  const matcher::SearchResult& found);
 
 // Queues the "declined" reply for every DENIED request that has not had one yet.
 int QueueDenialNotices(casework::Store& store, ReplyComposer& replies);

@@ -119,6 +119,31 @@ TEST_F(EndToEnd, OneRequestTravelsTheWholeWay) {
       << body;  // right identity at rank 1
   for (const auto& caveat : casework::ResultCaveats())
     EXPECT_NE(body.find(caveat), std::string::npos) << "missing caveat: " << caveat;
+  // Policy 4.3.4.1: the face's probe quality grade and its measures, in words.
+  EXPECT_TRUE(std::regex_search(body, std::regex(R"(\n    Probe quality: (good|fair|poor)\n)")))
+      << body;
+  EXPECT_TRUE(std::regex_search(
+      body, std::regex(R"(Measures: eyes \d+ px apart, sharpness [0-9.]+, head turned -?\d+ deg)")))
+      << body;
+  // The threshold, model and gallery snapshot of this very search (policy 4.5.3.3, 4.5.3.4).
+  EXPECT_NE(body.find("Threshold:       0.60: every gallery face at a distance below 0.60"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(
+      body.find("Model:           dlib_face_recognition_resnet_model_v1 (detector=hog flip=1"),
+      std::string::npos)
+      << body;
+  auto stats = Ctl("gallery stats");
+  std::smatch snapshot;
+  ASSERT_TRUE(std::regex_search(stats.output, snapshot, std::regex(R"(snapshot: ([0-9a-f]{64}))")))
+      << stats.output;
+  EXPECT_NE(body.find("Gallery:         snapshot " + snapshot[1].str()), std::string::npos) << body;
+  // The searched face's crop is attached, a real JPEG, under the name the text gives it.
+  EXPECT_NE(body.find("attached as probe1-face1.jpg"), std::string::npos) << body;
+  ASSERT_EQ(results.images.size(), 1u) << "one face, one crop";
+  EXPECT_EQ(results.images[0].filename, "probe1-face1.jpg");
+  EXPECT_EQ(results.images[0].content_type, "image/jpeg");
+  EXPECT_GT(results.images[0].data.size(), 1000u);
 
   // 5. The search log row (policy 4.5.3.3), outcome still unknown.
   {
@@ -135,6 +160,21 @@ TEST_F(EndToEnd, OneRequestTravelsTheWholeWay) {
     ASSERT_FALSE(faces[0].candidates.empty());
     EXPECT_EQ(faces[0].candidates[0].subject_id, "John_Salley");
     EXPECT_EQ(Store().GetRequest(id).state, casework::RequestState::kAwaitingOutcome);
+    EXPECT_EQ(log[0].gallery_snapshot, snapshot[1].str());
+    EXPECT_EQ(log[0].gallery_faces, 53);
+    EXPECT_EQ(log[0].gallery_subjects, 5);
+    EXPECT_FALSE(log[0].search_kernel.empty());
+    EXPECT_FALSE(faces[0].quality.grade.empty());
+    EXPECT_GT(faces[0].quality.inter_eye_px, 10);
+    EXPECT_EQ(faces[0].crop_jpeg.size(), results.images[0].data.size());
+    // rtccctl show gives the analyst the same: quality and the gallery snapshot.
+    auto shown = Ctl("show " + id);
+    ASSERT_EQ(shown.exit_code, 0) << shown.output;
+    EXPECT_NE(shown.output.find("    quality: " + faces[0].quality.grade + "  eyes "),
+              std::string::npos)
+        << shown.output;
+    EXPECT_NE(shown.output.find("snapshot " + snapshot[1].str()), std::string::npos)
+        << shown.output;
   }
 
   // 6. The detective replies in the thread with the outcome.
