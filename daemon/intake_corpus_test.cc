@@ -314,6 +314,9 @@ const Case kCorpus[] = {
      .reply_says = {"Probe images:    2"}},
 };
 
+// gtest names a failing case by its file, not by a dump of the struct's bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.file; }
+
 std::string ReadFile(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + p.string());
