@@ -1,7 +1,14 @@
 #include "daemon/incoming_mail.h"
 
+#include <cctype>
+
 namespace rtcc::daemon {
 namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 bool Contains(const std::string& haystack, const char* needle) {
   return haystack.find(needle) != std::string::npos;
@@ -23,7 +30,8 @@ casework::Automatic ClassifyAutomatic(const mail::MimeMessage& m, const std::str
   if (m.is_delivery_report) return Automatic::kDeliveryReport;
   if (m.report_type == "disposition-notification") return Automatic::kAutoReply;
   if (!m.report_type.empty()) return Automatic::kOther;
-  if (m.auto_submitted == "auto-replied") return Automatic::kAutoReply;
+  // RFC 3834 allows parameters: "auto-replied; owner-email=..."
+  if (m.auto_submitted.rfind("auto-replied", 0) == 0) return Automatic::kAutoReply;
   const std::string& suppress = m.x_auto_response_suppress;
   if (Contains(suppress, "all") || Contains(suppress, "oof") || Contains(suppress, "autoreply"))
     return Automatic::kAutoReply;
@@ -31,7 +39,7 @@ casework::Automatic ClassifyAutomatic(const mail::MimeMessage& m, const std::str
   if (m.precedence == "bulk" || m.precedence == "junk" || m.precedence == "list")
     return Automatic::kOther;
   if (m.return_path == "<>") return Automatic::kOther;
-  if (m.from_address.empty() || m.from_address == own_address) return Automatic::kOther;
+  if (m.from_address.empty() || m.from_address == Lower(own_address)) return Automatic::kOther;
   auto local = m.from_address.substr(0, m.from_address.find('@'));
   if (local == "mailer-daemon" || local == "postmaster") return Automatic::kOther;
   return Automatic::kNo;

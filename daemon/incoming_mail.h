@@ -14,8 +14,8 @@ namespace rtcc::daemon {
 // (delivery report; read receipt = auto-reply), Auto-Submitted other than "no" ("auto-replied"
 // = auto-reply), X-Auto-Response-Suppress naming All, OOF or AutoReply (what Exchange writes on
 // the mail its servers generate: out-of-office, recalls, NDRs), Precedence bulk/junk/list, an
-// empty Return-Path ("<>", bounces), no From, From `own_address` (rtcc itself), or a From local
-// part mailer-daemon / postmaster.
+// empty Return-Path ("<>", bounces), no From, From `own_address` (rtcc itself, compared
+// case-insensitively), or a From local part mailer-daemon / postmaster.
 casework::Automatic ClassifyAutomatic(const mail::MimeMessage& m, const std::string& own_address);
 
 // For a delivery report: the most telling action over its recipients ("failed" over "delayed"

@@ -27,6 +27,8 @@ TEST(IncomingMail, EachSignOfAutomaticMail) {
     return ClassifyAutomatic(m, "rtcc@pd.test");
   };
   EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-replied"; }), Automatic::kAutoReply);
+  EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-replied; owner-email=a@pd.test"; }),
+            Automatic::kAutoReply);
   EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-generated"; }), Automatic::kOther);
   EXPECT_EQ(classify([](auto& m) { m.x_auto_response_suppress = "all"; }), Automatic::kAutoReply);
   EXPECT_EQ(classify([](auto& m) { m.x_auto_response_suppress = "dr, rn, nrn, oof, autoreply"; }),
@@ -38,6 +40,8 @@ TEST(IncomingMail, EachSignOfAutomaticMail) {
   EXPECT_EQ(classify([](auto& m) { m.return_path = "<>"; }), Automatic::kOther);
   EXPECT_EQ(classify([](auto& m) { m.from_address = "mailer-daemon@pd.test"; }), Automatic::kOther);
   EXPECT_EQ(classify([](auto& m) { m.from_address = "rtcc@pd.test"; }), Automatic::kOther);
+  EXPECT_EQ(ClassifyAutomatic(Person(), "Det@PD.test"), Automatic::kOther)
+      << "rtcc's own address as configured, whatever its case";
   EXPECT_EQ(classify([](auto& m) { m.from_address.clear(); }), Automatic::kOther);
   EXPECT_EQ(classify([](auto& m) {
               m.report_type = "delivery-status";
