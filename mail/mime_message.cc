@@ -301,7 +301,8 @@ class Walker {
         auto bytes = DecodedBody(*part);
         auto headers = ParseEntity(AsText(bytes));
         AddIds(msg_.reported_message_ids, FieldValue(*headers, "Message-ID"));
-      } else if (full == "message/delivery-status" || full == "message/global-delivery-status") {
+      } else if (msg_.is_delivery_report &&
+                 (full == "message/delivery-status" || full == "message/global-delivery-status")) {
         ReadDeliveryStatus(*part);
       } else if (full == "message/disposition-notification" ||
                  full == "message/global-disposition-notification") {

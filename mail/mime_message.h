@@ -68,8 +68,8 @@ struct MimeMessage {
   // message/rfc822 or text/rfc822-headers part (Original-Message-ID of a read receipt), without
   // brackets, in order, no duplicates.
   std::vector<std::string> reported_message_ids;
-  // The per-recipient blocks of a top-level delivery report's message/delivery-status part, in
-  // order (at most 100); empty for any other message.
+  // The per-recipient blocks of the message/delivery-status part of a top-level delivery report
+  // (is_delivery_report), in order (at most 100); empty for any other message.
   std::vector<DeliveryStatus> delivery_statuses;
 
   // Every Authentication-Results field value (RFC 8601), unfolded, topmost first; see
