@@ -27,6 +27,37 @@ void AddImages(Store& store, const std::string& request_id, const IncomingMail& 
   for (const auto& img : mail.images)
     store.AddProbe(request_id, mail.message_row, img.filename, img.content_type, img.sha256,
                    img.size);
+  for (const auto& unused : mail.unused_attachments)
+    store.AddEvent(request_id, mail.from_address, "attachment not used", unused);
+}
+
+std::string KindOf(Automatic a) {
+  switch (a) {
+    case Automatic::kAutoReply:
+      return "auto_reply";
+    case Automatic::kDeliveryReport:
+      return "delivery_report";
+    default:
+      return "automatic";
+  }
+}
+
+// RFC 3834: recorded (on its request when it has one), never answered.
+IntakeResult RecordAutomatic(Store& store, const IncomingMail& mail,
+                             const std::optional<std::string>& request_id) {
+  std::string action = "automatic message recorded";
+  std::string detail = "from " + mail.from_address + ": " + mail.subject;
+  if (mail.automatic == Automatic::kAutoReply) {
+    action = "automatic reply received";
+  } else if (mail.automatic == Automatic::kDeliveryReport) {
+    action = mail.delivery_action == "failed"    ? "delivery failed"
+             : mail.delivery_action == "delayed" ? "delivery delayed"
+                                                 : "delivery report received";
+    if (!mail.delivery_reason.empty()) detail = mail.delivery_reason;
+  }
+  store.AddEvent(request_id, kDaemon, action, detail);
+  return {
+      KindOf(mail.automatic), request_id, Reply::kNone, {}, action + ": never answered (RFC 3834)"};
 }
 
 // Validates a RECEIVED or NEEDS_INFO request and moves it on (policy 4.5.3.1, 4.5.1).
@@ -173,6 +204,9 @@ DecisionRecord Decide(Store& store, const std::string& request_id, const Operato
 }  // namespace
 
 IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& senders) {
+  if (mail.automatic != Automatic::kNo && mail.verified_request_id &&
+      store.FindRequest(*mail.verified_request_id))
+    return RecordAutomatic(store, mail, mail.verified_request_id);
   if (!IsAuthorizedSender(mail.from_address, senders.allowed_domains, senders.allowed_addresses)) {
     store.AddEvent(std::nullopt, kDaemon, "unauthorized sender quarantined",
                    "from '" + mail.from_address + "' subject '" + mail.subject + "'");
@@ -204,11 +238,7 @@ IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& 
       if (r && r->requestor == mail.from_address) request_id = tag;
     }
   }
-  if (mail.automatic) {
-    store.AddEvent(request_id, kDaemon, "automatic message recorded", "from " + mail.from_address);
-    return {
-        "automatic", request_id, Reply::kNone, {}, "automatic message: never answered (RFC 3834)"};
-  }
+  if (mail.automatic != Automatic::kNo) return RecordAutomatic(store, mail, request_id);
   if (mail.oversize) {
     store.AddEvent(request_id, kDaemon, "message over the size cap", "from " + mail.from_address);
     return {

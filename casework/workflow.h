@@ -21,6 +21,14 @@ struct IncomingImage {
   std::int64_t size = 0;
 };
 
+// Mail written by a program (RFC 3834), which is recorded and never answered.
+enum class Automatic {
+  kNo,
+  kAutoReply,       // out-of-office / vacation notice, read receipt
+  kDeliveryReport,  // a delivery status notification (bounce, delay), RFC 3464
+  kOther,           // bulk or list mail, mail from a robot address or from rtcc itself
+};
+
 struct IncomingMail {
   std::int64_t message_row = 0;  // messages.id
   std::string from_address;
@@ -29,9 +37,14 @@ struct IncomingMail {
   std::string message_id;
   std::vector<std::string> thread_ids;  // References then In-Reply-To: the ids it answers
   // The request proven by a reply token (an HMAC in rtcc's own Message-ID) that this message
-  // references: it answers mail rtcc sent about that request.
+  // references: it answers mail rtcc sent about that request, or (a delivery report or read
+  // receipt) reports on such mail.
   std::optional<std::string> verified_request_id;
-  bool automatic = false;  // auto-reply, bounce, list: recorded, never answered
+  Automatic automatic = Automatic::kNo;
+  // For a delivery report: "failed", "delayed", or "" (delivered, relayed, unknown), and the
+  // reason per recipient as the reporting server gave it.
+  std::string delivery_action;
+  std::string delivery_reason;
   // The receiving server vouched for the sender (DKIM/DMARC pass per Authentication-Results).
   bool sender_authenticated = false;
   std::string authentication_note;  // what the server said, for the log
@@ -43,6 +56,9 @@ struct IncomingMail {
   bool withdraw = false;  // the requestor asks to withdraw the request (policy.h AsksToWithdraw)
   std::string notes;
   std::vector<IncomingImage> images;
+  // Attachments that are not probes, one sentence each for the request's history and the reply:
+  // "report.pdf (application/pdf) was not used: only photos are searched".
+  std::vector<std::string> unused_attachments;
 };
 
 struct SenderPolicy {
@@ -69,7 +85,8 @@ enum class Reply {
 };
 
 struct IntakeResult {
-  // messages.kind: "request", "follow_up", "outcome", "unauthorized", "automatic", "oversize"
+  // messages.kind: "request", "follow_up", "outcome", "unauthorized", "oversize", and for
+  // automatic mail "auto_reply", "delivery_report" or "automatic"
   std::string kind;
   std::optional<std::string> request_id;
   Reply reply = Reply::kNone;
@@ -82,6 +99,10 @@ struct IntakeResult {
 // A message belongs to a request by its reply token first, then by the Message-IDs of the
 // thread, then by the subject tag when it comes from that request's requestor. An outcome is
 // only recorded from the requestor in reply to rtcc's own mail (a verified token).
+// Automatic mail proven by a reply token to be about rtcc's own mail (a bounce of a reply, an
+// out-of-office answer to one) is recorded on its request ("delivery failed", "automatic reply
+// received") whoever sent it: a bounce comes from a mail server, not from the allow-list. It is
+// never answered and changes nothing else.
 IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& senders);
 
 // Who acts: a roster name with a role (policy 4.5: authorized personnel only).

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 namespace rtcc::casework {
 namespace {
 
@@ -116,11 +118,67 @@ TEST_F(WorkflowTest, UnauthorizedAndAutomaticMailIsNeverAnswered) {
   EXPECT_TRUE(store_->ListRequests().empty());
 
   IncomingMail ooo = Mail("ooo@pd.test");
-  ooo.automatic = true;
+  ooo.automatic = Automatic::kAutoReply;
   auto r2 = Run(ooo);
-  EXPECT_EQ(r2.kind, "automatic");
+  EXPECT_EQ(r2.kind, "auto_reply");
   EXPECT_EQ(r2.reply, Reply::kNone);
   EXPECT_TRUE(store_->ListRequests().empty());
+}
+
+// A bounce of rtcc's own reply comes from a mail server, which is on no allow-list: with the
+// reply token that proves it is about that request it is recorded there, and never answered.
+TEST_F(WorkflowTest, BouncesAndAutoRepliesAboutRtccsMailAreRecordedOnTheirRequest) {
+  senders_.require_authentication = true;
+  IncomingMail request = CompleteRequest();
+  request.sender_authenticated = true;
+  std::string id = *Run(request).request_id;
+
+  IncomingMail bounce = Mail("dsn1@mail.elsewhere.test");
+  bounce.from_address = "mailer-daemon@mail.elsewhere.test";
+  bounce.automatic = Automatic::kDeliveryReport;
+  bounce.verified_request_id = id;
+  bounce.delivery_action = "failed";
+  bounce.delivery_reason = "det@pd.test: 5.2.2 mailbox full";
+  auto r = Run(bounce);
+  EXPECT_EQ(r.kind, "delivery_report");
+  EXPECT_EQ(r.request_id, id);
+  EXPECT_EQ(r.reply, Reply::kNone);
+
+  IncomingMail ooo = Mail("oof1@pd.test");
+  ooo.automatic = Automatic::kAutoReply;
+  ooo.verified_request_id = id;
+  ooo.subject = "Automatic reply: FR request";
+  EXPECT_EQ(Run(ooo).kind, "auto_reply");
+
+  std::vector<std::string> actions;
+  for (const auto& e : store_->Events(id)) actions.push_back(e.action + ": " + e.detail);
+  EXPECT_NE(
+      std::find(actions.begin(), actions.end(), "delivery failed: det@pd.test: 5.2.2 mailbox full"),
+      actions.end());
+  EXPECT_NE(std::find(actions.begin(), actions.end(),
+                      "automatic reply received: from det@pd.test: Automatic reply: FR request"),
+            actions.end());
+  EXPECT_EQ(store_->GetRequest(id).state, RequestState::kPendingApproval) << "nothing else moves";
+
+  // Without a proven token a stranger's bounce is quarantined like any stranger's mail.
+  IncomingMail stray = bounce;
+  stray.message_row = Record("dsn2@mail.elsewhere.test");
+  stray.verified_request_id.reset();
+  EXPECT_EQ(Run(stray).kind, "unauthorized");
+  // A token of a request that does not exist proves nothing either.
+  stray.message_row = Record("dsn3@mail.elsewhere.test");
+  stray.verified_request_id = "RTCC-1999-000001";
+  EXPECT_EQ(Run(stray).kind, "unauthorized");
+}
+
+TEST_F(WorkflowTest, AttachmentsThatAreNotProbesAreRecordedWithTheRequest) {
+  IncomingMail m = CompleteRequest();
+  m.unused_attachments = {"report.pdf (application/pdf) was not used: only photos are searched"};
+  std::string id = *Run(m).request_id;
+  bool found = false;
+  for (const auto& e : store_->Events(id))
+    found |= e.action == "attachment not used" && e.detail == m.unused_attachments[0];
+  EXPECT_TRUE(found);
 }
 
 TEST_F(WorkflowTest, WhenRequiredOnlyServerAuthenticatedSendersMayFile) {

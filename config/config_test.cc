@@ -98,6 +98,32 @@ TEST_F(ConfigTest, AuthenticationRequirementNeedsTheServersName) {
   EXPECT_NE(ErrorOf(p).find("senders.authserv_id"), std::string::npos) << ErrorOf(p);
 }
 
+TEST_F(ConfigTest, AuthenticationRequirementIsRead) {
+  auto senders = [&](const std::string& name, const std::string& keys) {
+    auto p = dir_ / name;
+    std::ofstream(p)
+        << "[rtcc]\ndata_dir = \"d\"\n[imap]\nurl = \"imaps://m:993\"\nuser = \"u\"\n"
+        << "password_file = \"imap.pw\"\n[smtp]\nurl = \"smtps://m:465\"\nuser = \"u\"\n"
+        << "password_file = \"smtp.pw\"\nfrom = \"rtcc@pd.test\"\n"
+        << "[senders]\nallowed_domains = [\"pd.test\"]\n"
+        << keys;
+    return p;
+  };
+  Config c = LoadConfig(
+      senders("auth-ok.toml", "require_authentication = \"dkim\"\nauthserv_id = \"mx.pd.test\"\n"));
+  EXPECT_EQ(c.senders.require_authentication, "dkim");
+  EXPECT_EQ(c.senders.authserv_id, "mx.pd.test");
+  // Not required: nothing to name, and the default is off.
+  Config plain = LoadConfig(Write(""));
+  EXPECT_EQ(plain.senders.require_authentication, "");
+  EXPECT_EQ(plain.senders.authserv_id, "");
+  EXPECT_NE(ErrorOf(senders("auth-spf.toml",
+                            "require_authentication = \"spf\"\n"
+                            "authserv_id = \"mx.pd.test\"\n"))
+                .find("senders.require_authentication"),
+            std::string::npos);
+}
+
 TEST_F(ConfigTest, ClearErrorsForBadValues) {
   EXPECT_NE(ErrorOf(Write("[matcher]\ndetector = \"magic\"\n")).find("matcher.detector"),
             std::string::npos);

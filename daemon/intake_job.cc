@@ -5,21 +5,13 @@
 #include <map>
 #include <set>
 
+#include "daemon/incoming_mail.h"
+#include "daemon/sender_authentication.h"
 #include "mail/body_fields.h"
 #include "mail/mime_message.h"
 
 namespace rtcc::daemon {
 namespace {
-
-// RFC 3834 and common practice: mail written by a program, which must never be answered.
-bool IsAutomatic(const mail::MimeMessage& m, const std::string& own_address) {
-  if (!m.auto_submitted.empty() && m.auto_submitted != "no") return true;
-  if (m.precedence == "bulk" || m.precedence == "junk" || m.precedence == "list") return true;
-  if (m.return_path == "<>") return true;
-  if (m.from_address.empty() || m.from_address == own_address) return true;
-  auto local = m.from_address.substr(0, m.from_address.find('@'));
-  return local == "mailer-daemon" || local == "postmaster";
-}
 
 // The automatic replies intake may send about one request (the cap stops any mail loop).
 const std::vector<std::string> kIntakeReplyKinds = {
@@ -173,7 +165,18 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
   in.thread_ids = m.references;
   if (!m.in_reply_to.empty()) in.thread_ids.push_back(m.in_reply_to);
   in.verified_request_id = tokens_.VerifyAny(in.thread_ids);
-  in.automatic = IsAutomatic(m, settings_.own_address);
+  // A bounce or read receipt names the message it reports on: one of rtcc's own, or not.
+  if (!in.verified_request_id && !m.report_type.empty())
+    in.verified_request_id = tokens_.VerifyAny(m.reported_message_ids);
+  in.automatic = ClassifyAutomatic(m, settings_.own_address);
+  if (in.automatic == casework::Automatic::kDeliveryReport) {
+    in.delivery_action = DeliveryAction(m);
+    in.delivery_reason = DeliveryReason(m);
+  }
+  // Policy 4.5: only what the receiving server itself wrote can vouch for the From address.
+  SenderAuthentication auth = CheckSenderAuthentication(m, settings_.senders);
+  in.sender_authenticated = auth.authenticated;
+  in.authentication_note = auth.note;
   in.oversize = record.headers_only;
   if (in.oversize) return in;  // the body was not read
 
@@ -192,6 +195,7 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
     in.images.push_back(
         {img.filename, img.content_type, sha, static_cast<std::int64_t>(img.data.size())});
   }
+  in.unused_attachments = UnusedAttachments(m);
   return in;
 }
 
@@ -215,10 +219,15 @@ std::string IntakeJob::ProcessRecorded(const casework::MessageRecord& record,
   if (!settings_.prohibited_phrases.empty())
     policy.prohibited_phrases = settings_.prohibited_phrases;
   casework::IntakeResult result = casework::Intake(store_, in, policy);
-  IncomingRef ref{m.from_address, m.from_name,
-                  m.subject,      m.message_id,
-                  m.references,   in.outcome.value_or(""),
-                  record.size,    settings_.mailbox.max_message_bytes};
+  IncomingRef ref{m.from_address,
+                  m.from_name,
+                  m.subject,
+                  m.message_id,
+                  m.references,
+                  in.outcome.value_or(""),
+                  record.size,
+                  settings_.mailbox.max_message_bytes,
+                  in.unused_attachments};
   if (result.request_id && result.reply != casework::Reply::kNone &&
       store_.CountMail(*result.request_id, kIntakeReplyKinds) >= settings_.max_automatic_replies) {
     store_.AddEvent(result.request_id, "rtccd", "reply suppressed",

@@ -46,6 +46,10 @@ class IntakeJob {
   // Returns how many were processed.
   int ProcessSpooled();
 
+  // The folder a processed message of `kind` (messages.kind) is moved to: the quarantine folder
+  // for unauthorized senders, the processed folder for everything else.
+  std::string FolderFor(const std::string& kind) const;
+
  private:
   // Takes new messages: fetch, spool (one sync), record and process (one transaction), move.
   int TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
@@ -60,7 +64,6 @@ class IntakeJob {
   // The message as casework sees it: fields, probes (spooled), thread, sender checks.
   casework::IncomingMail Describe(const casework::MessageRecord& record,
                                   const mail::MimeMessage& m);
-  std::string FolderFor(const std::string& kind) const;
 
   casework::Store& store_;
   casework::Spool& spool_;

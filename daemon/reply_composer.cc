@@ -146,12 +146,18 @@ bool ReplyComposer::QueueIntakeReply(casework::Store& store, const casework::Int
         list.push_back(
             mstch::map{{"filename", p.filename.empty() ? p.sha256.substr(0, 12) : p.filename}});
       QueueForRequest(store, r, "acknowledgement",
-                      {{"probes", list}, {"probe_count", std::to_string(probes.size())}},
+                      {{"probes", list},
+                       {"probe_count", std::to_string(probes.size())},
+                       {"has_unused_attachments", !in.unused_attachments.empty()},
+                       {"unused_attachments", Strings(in.unused_attachments)}},
                       in.message_id);
       break;
     }
     case Reply::kNeedsInfo:
-      QueueForRequest(store, r, "needs_info", {{"missing", Strings(result.missing)}},
+      QueueForRequest(store, r, "needs_info",
+                      {{"missing", Strings(result.missing)},
+                       {"has_unused_attachments", !in.unused_attachments.empty()},
+                       {"unused_attachments", Strings(in.unused_attachments)}},
                       in.message_id);
       break;
     case Reply::kOutcomeRecorded:

@@ -32,6 +32,9 @@ struct IncomingRef {
   std::string outcome;    // the "Outcome:" line, for outcome replies
   std::int64_t size = 0;  // bytes, for the too-large reply
   std::int64_t size_limit = 0;
+  // Attachments not used as probes, one sentence each (IncomingMail::unused_attachments): the
+  // acknowledgement and the needs-info reply name them, so nothing is dropped unsaid.
+  std::vector<std::string> unused_attachments;
 };
 
 // The templates every reply kind needs; the daemon refuses to start without them.

@@ -52,6 +52,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Check(IsUtf8(other.filename));
   }
   Check(m.is_delivery_report == (m.report_type == "delivery-status"));
+  Check(m.delivery_statuses.size() <= 100);
+  Check(m.delivery_statuses.empty() || m.is_delivery_report);
 
   rtcc::mail::BodyFields fields = rtcc::mail::ExtractBodyFields(m.text_body);
   Check(!fields.incident_type || !fields.incident_type->empty());

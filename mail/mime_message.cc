@@ -301,6 +301,9 @@ class Walker {
         auto bytes = DecodedBody(*part);
         auto headers = ParseEntity(AsText(bytes));
         AddIds(msg_.reported_message_ids, FieldValue(*headers, "Message-ID"));
+      } else if (msg_.is_delivery_report &&
+                 (full == "message/delivery-status" || full == "message/global-delivery-status")) {
+        ReadDeliveryStatus(*part);
       } else if (full == "message/disposition-notification" ||
                  full == "message/global-disposition-notification") {
         auto bytes = DecodedBody(*part);
@@ -308,6 +311,53 @@ class Walker {
         AddIds(msg_.reported_message_ids, FieldValue(*fields, "Original-Message-ID"));
       }
     }
+  }
+
+  // RFC 3464: a per-message block, then one block per recipient, each shaped like a header and
+  // separated by empty lines. Each block is read as the header of an entity whose body is the
+  // blocks after it.
+  void ReadDeliveryStatus(const mimetic::MimeEntity& part) {
+    constexpr std::size_t kMaxRecipients = 100;
+    constexpr int kMaxBlocks = 2 * kMaxRecipients;  // bounds the work on any input
+    auto bytes = DecodedBody(part);
+    std::string rest(AsText(bytes));
+    bool per_message = true;
+    for (int blocks = 0; blocks < kMaxBlocks && !Trim(rest).empty() &&
+                         msg_.delivery_statuses.size() < kMaxRecipients;
+         ++blocks) {
+      rest.erase(0, rest.find_first_not_of("\r\n"));  // the empty lines between blocks
+      auto block = ParseEntity(rest);
+      std::string next = block->body();
+      if (next.size() >= rest.size()) break;  // nothing consumed: stop rather than loop
+      rest = std::move(next);
+      if (per_message) {  // Reporting-MTA, Arrival-Date...
+        per_message = false;
+        continue;
+      }
+      DeliveryStatus s;
+      s.recipient = AfterType(FieldValue(*block, "Final-Recipient"));
+      if (s.recipient.empty()) s.recipient = AfterType(FieldValue(*block, "Original-Recipient"));
+      s.action = Lower(FieldValue(*block, "Action"));
+      s.status = FieldValue(*block, "Status");
+      s.diagnostic = AfterType(FieldValue(*block, "Diagnostic-Code"));
+      if (s.recipient.empty() && s.action.empty() && s.status.empty()) continue;
+      msg_.delivery_statuses.push_back(std::move(s));
+    }
+  }
+
+  // "rfc822; det@pd.test" -> "det@pd.test"; "smtp; 550 5.1.1 ..." -> "550 5.1.1 ...".
+  // Folded lines are joined, every run of white space becomes one space.
+  static std::string AfterType(const std::string& value) {
+    std::string v;
+    for (char c : value) {
+      bool space = c == '\r' || c == '\n' || c == '\t' || c == ' ';
+      if (!space)
+        v += c;
+      else if (!v.empty() && v.back() != ' ')
+        v += ' ';
+    }
+    auto semi = v.find(';');
+    return semi == std::string::npos ? Trim(v) : Trim(std::string_view(v).substr(semi + 1));
   }
 
   MimeMessage& msg_;

@@ -22,6 +22,14 @@ struct Attachment {
   std::size_t size = 0;            // bytes after transfer decoding (also when data is dropped)
 };
 
+// One recipient's block of a delivery status notification (RFC 3464, message/delivery-status).
+struct DeliveryStatus {
+  std::string recipient;   // Final-Recipient (else Original-Recipient) without its "rfc822;" type
+  std::string action;      // "failed", "delayed", "delivered", "relayed", "expanded"; lower case
+  std::string status;      // "5.1.1"
+  std::string diagnostic;  // Diagnostic-Code without its "smtp;" type: the remote server's words
+};
+
 struct MimeMessage {
   std::string from_address;  // addr-spec of the first From mailbox, lower case ("a@b.org")
   std::string from_name;     // display name, decoded
@@ -60,6 +68,9 @@ struct MimeMessage {
   // message/rfc822 or text/rfc822-headers part (Original-Message-ID of a read receipt), without
   // brackets, in order, no duplicates.
   std::vector<std::string> reported_message_ids;
+  // The per-recipient blocks of the message/delivery-status part of a top-level delivery report
+  // (is_delivery_report), in order (at most 100); empty for any other message.
+  std::vector<DeliveryStatus> delivery_statuses;
 
   // Every Authentication-Results field value (RFC 8601), unfolded, topmost first; see
   // auth_results.h for reading them safely.

@@ -554,8 +554,12 @@ TEST(MimeMessage, DeliveryStatusNotificationNamesTheOriginalMessage) {
       "Arrival-Date: Tue, 24 Nov 2026 10:04:59 -0500 (EST)\r\n"
       "\r\n"
       "Final-Recipient: rfc822; det.gone@pd.test\r\n"
+      "Original-Recipient: rfc822;det.gone@pd.test\r\n"
       "Action: failed\r\n"
       "Status: 5.1.1\r\n"
+      "Remote-MTA: dns; imap.pd.test\r\n"
+      "Diagnostic-Code: smtp; 550 5.1.1 <det.gone@pd.test> User doesn't exist\r\n"
+      "    (in reply to RCPT TO command)\r\n"
       "\r\n"
       "--4C1B21E0A2.1764000300/mail.pd.test\r\n"
       "Content-Description: Undelivered Message\r\n"
@@ -589,6 +593,12 @@ TEST(MimeMessage, DeliveryStatusNotificationNamesTheOriginalMessage) {
   EXPECT_EQ(m.reported_message_ids,
             (std::vector<std::string>{"rtcc.RTCC-2026-000007.3.a1b2c3@pd.test"}));
   EXPECT_EQ(m.return_path, "<>");
+  ASSERT_EQ(m.delivery_statuses.size(), 1u) << "the per-message block is not a recipient";
+  EXPECT_EQ(m.delivery_statuses[0].recipient, "det.gone@pd.test");
+  EXPECT_EQ(m.delivery_statuses[0].action, "failed");
+  EXPECT_EQ(m.delivery_statuses[0].status, "5.1.1");
+  EXPECT_EQ(m.delivery_statuses[0].diagnostic,
+            "550 5.1.1 <det.gone@pd.test> User doesn't exist (in reply to RCPT TO command)");
   EXPECT_TRUE(m.images.empty()) << "the returned message's attachments are not probes";
   EXPECT_TRUE(m.other_attachments.empty());
   EXPECT_NE(m.text_body.find("User doesn't exist"), std::string::npos);
@@ -636,6 +646,10 @@ TEST(MimeMessage, HeaderOnlyBouncesAndReadReceipts) {
   EXPECT_EQ(ndr.reported_message_ids,
             (std::vector<std::string>{"rtcc.RTCC-2026-000008.1.ee@pd.test"}));
   EXPECT_EQ(ndr.text_body, "Delivery has failed to these recipients or groups:");
+  ASSERT_EQ(ndr.delivery_statuses.size(), 1u);
+  EXPECT_EQ(ndr.delivery_statuses[0].recipient, "gone@pd.test");
+  EXPECT_EQ(ndr.delivery_statuses[0].status, "5.1.10");
+  EXPECT_TRUE(ndr.delivery_statuses[0].diagnostic.empty());
 
   MimeMessage mdn = ParseMimeMessage(
       "From: det@pd.test\r\n"
@@ -660,6 +674,7 @@ TEST(MimeMessage, HeaderOnlyBouncesAndReadReceipts) {
   EXPECT_EQ(mdn.report_type, "disposition-notification");
   EXPECT_EQ(mdn.reported_message_ids,
             (std::vector<std::string>{"rtcc.RTCC-2026-000009.1.ff@pd.test"}));
+  EXPECT_TRUE(mdn.delivery_statuses.empty());
 
   // A bounce forwarded by a person is not a bounce.
   MimeMessage fwd = ParseMimeMessage(

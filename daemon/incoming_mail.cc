@@ -1,0 +1,89 @@
+#include "daemon/incoming_mail.h"
+
+#include <cctype>
+
+namespace rtcc::daemon {
+namespace {
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool Contains(const std::string& haystack, const char* needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::string FirstLine(const std::string& text) {
+  auto b = text.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  auto e = text.find('\n', b);
+  std::string line = text.substr(b, e == std::string::npos ? std::string::npos : e - b);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+casework::Automatic ClassifyAutomatic(const mail::MimeMessage& m, const std::string& own_address) {
+  using casework::Automatic;
+  if (m.is_delivery_report) return Automatic::kDeliveryReport;
+  if (m.report_type == "disposition-notification") return Automatic::kAutoReply;
+  if (!m.report_type.empty()) return Automatic::kOther;
+  // RFC 3834 allows parameters: "auto-replied; owner-email=..."
+  if (m.auto_submitted.rfind("auto-replied", 0) == 0) return Automatic::kAutoReply;
+  const std::string& suppress = m.x_auto_response_suppress;
+  if (Contains(suppress, "all") || Contains(suppress, "oof") || Contains(suppress, "autoreply"))
+    return Automatic::kAutoReply;
+  if (!m.auto_submitted.empty() && m.auto_submitted != "no") return Automatic::kOther;
+  if (m.precedence == "bulk" || m.precedence == "junk" || m.precedence == "list")
+    return Automatic::kOther;
+  if (m.return_path == "<>") return Automatic::kOther;
+  if (m.from_address.empty() || m.from_address == Lower(own_address)) return Automatic::kOther;
+  auto local = m.from_address.substr(0, m.from_address.find('@'));
+  if (local == "mailer-daemon" || local == "postmaster") return Automatic::kOther;
+  return Automatic::kNo;
+}
+
+std::string DeliveryAction(const mail::MimeMessage& m) {
+  std::string action;
+  for (const auto& s : m.delivery_statuses) {
+    if (s.action == "failed") return "failed";
+    if (s.action == "delayed") action = "delayed";
+  }
+  return action;
+}
+
+std::string DeliveryReason(const mail::MimeMessage& m) {
+  constexpr std::size_t kMax = 1000;
+  std::string reason;
+  for (const auto& s : m.delivery_statuses) {
+    std::string one = s.recipient.empty() ? "(recipient not named)" : s.recipient;
+    one += ":";
+    if (!s.status.empty()) one += " " + s.status;
+    if (!s.diagnostic.empty()) one += " " + s.diagnostic;
+    if (s.status.empty() && s.diagnostic.empty()) one += " " + s.action;
+    reason += (reason.empty() ? "" : "; ") + one;
+  }
+  if (reason.empty()) reason = FirstLine(m.text_body);
+  if (reason.size() > kMax) reason = reason.substr(0, kMax) + "...";
+  return reason;
+}
+
+std::vector<std::string> UnusedAttachments(const mail::MimeMessage& m) {
+  std::vector<std::string> out;
+  for (const auto& a : m.other_attachments) {
+    std::string name = a.filename.empty() ? "an unnamed attachment" : a.filename;
+    bool declared_image =
+        a.declared_type.rfind("image/", 0) == 0 && a.declared_type != "image/svg+xml";
+    if (declared_image)
+      out.push_back(
+          name + " (declared " + a.declared_type + ") was not used: it is not a readable image (" +
+          (a.size == 0 ? std::string("it is empty") : "its bytes are " + a.content_type) + ")");
+    else
+      out.push_back(name + " (" + a.content_type + ") was not used: only photos are searched");
+  }
+  return out;
+}
+
+}  // namespace rtcc::daemon

@@ -1,0 +1,101 @@
+#include "daemon/incoming_mail.h"
+
+#include <gtest/gtest.h>
+
+namespace rtcc::daemon {
+namespace {
+
+using casework::Automatic;
+
+mail::MimeMessage Person() {
+  mail::MimeMessage m;
+  m.from_address = "det@pd.test";
+  return m;
+}
+
+TEST(IncomingMail, PeopleAreNotAutomatic) {
+  EXPECT_EQ(ClassifyAutomatic(Person(), "rtcc@pd.test"), Automatic::kNo);
+  auto m = Person();
+  m.auto_submitted = "no";  // RFC 3834: written by a person
+  EXPECT_EQ(ClassifyAutomatic(m, "rtcc@pd.test"), Automatic::kNo);
+}
+
+TEST(IncomingMail, EachSignOfAutomaticMail) {
+  auto classify = [](auto change) {
+    auto m = Person();
+    change(m);
+    return ClassifyAutomatic(m, "rtcc@pd.test");
+  };
+  EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-replied"; }), Automatic::kAutoReply);
+  EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-replied; owner-email=a@pd.test"; }),
+            Automatic::kAutoReply);
+  EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-generated"; }), Automatic::kOther);
+  EXPECT_EQ(classify([](auto& m) { m.x_auto_response_suppress = "all"; }), Automatic::kAutoReply);
+  EXPECT_EQ(classify([](auto& m) { m.x_auto_response_suppress = "dr, rn, nrn, oof, autoreply"; }),
+            Automatic::kAutoReply);
+  EXPECT_EQ(classify([](auto& m) { m.x_auto_response_suppress = "dr"; }), Automatic::kNo)
+      << "suppressing delivery receipts only is what ordinary Outlook mail may carry";
+  EXPECT_EQ(classify([](auto& m) { m.precedence = "list"; }), Automatic::kOther);
+  EXPECT_EQ(classify([](auto& m) { m.precedence = "bulk"; }), Automatic::kOther);
+  EXPECT_EQ(classify([](auto& m) { m.return_path = "<>"; }), Automatic::kOther);
+  EXPECT_EQ(classify([](auto& m) { m.from_address = "mailer-daemon@pd.test"; }), Automatic::kOther);
+  EXPECT_EQ(classify([](auto& m) { m.from_address = "rtcc@pd.test"; }), Automatic::kOther);
+  EXPECT_EQ(ClassifyAutomatic(Person(), "Det@PD.test"), Automatic::kOther)
+      << "rtcc's own address as configured, whatever its case";
+  EXPECT_EQ(classify([](auto& m) { m.from_address.clear(); }), Automatic::kOther);
+  EXPECT_EQ(classify([](auto& m) {
+              m.report_type = "delivery-status";
+              m.is_delivery_report = true;
+            }),
+            Automatic::kDeliveryReport);
+  EXPECT_EQ(classify([](auto& m) { m.report_type = "disposition-notification"; }),
+            Automatic::kAutoReply);
+}
+
+TEST(IncomingMail, DeliveryReasonNamesEveryRecipient) {
+  mail::MimeMessage m;
+  m.is_delivery_report = true;
+  m.delivery_statuses = {{"a@pd.test", "delayed", "4.4.1", "connect timed out"},
+                         {"b@pd.test", "failed", "5.1.1", "550 5.1.1 User unknown"}};
+  EXPECT_EQ(DeliveryAction(m), "failed") << "a failure outweighs a delay";
+  EXPECT_EQ(DeliveryReason(m),
+            "a@pd.test: 4.4.1 connect timed out; b@pd.test: 5.1.1 550 5.1.1 User unknown");
+  m.delivery_statuses.pop_back();
+  EXPECT_EQ(DeliveryAction(m), "delayed");
+  m.delivery_statuses = {{"c@pd.test", "delivered", "", ""}};
+  EXPECT_EQ(DeliveryAction(m), "");
+  EXPECT_EQ(DeliveryReason(m), "c@pd.test: delivered");
+  // No status part: the first line of the report's text.
+  m.delivery_statuses.clear();
+  m.text_body = "\n  Delivery has failed to these recipients or groups:\nx@pd.test\n";
+  EXPECT_EQ(DeliveryReason(m), "Delivery has failed to these recipients or groups:");
+  m.delivery_statuses = {{std::string(3000, 'x'), "failed", "5.0.0", ""}};
+  EXPECT_LE(DeliveryReason(m).size(), 1003u);
+}
+
+TEST(IncomingMail, UnusedAttachmentsAreNamedWithWhy) {
+  mail::MimeMessage m;
+  mail::Attachment pdf;
+  pdf.filename = "report.pdf";
+  pdf.content_type = "application/pdf";
+  pdf.declared_type = "application/octet-stream";
+  mail::Attachment corrupt;
+  corrupt.filename = "IMG_0412.jpg";
+  corrupt.content_type = "application/octet-stream";
+  corrupt.declared_type = "image/jpeg";
+  corrupt.size = 12;
+  mail::Attachment empty;
+  empty.content_type = "application/x-empty";
+  empty.declared_type = "image/png";
+  m.other_attachments = {pdf, corrupt, empty};
+  EXPECT_EQ(UnusedAttachments(m),
+            (std::vector<std::string>{
+                "report.pdf (application/pdf) was not used: only photos are searched",
+                "IMG_0412.jpg (declared image/jpeg) was not used: it is not a readable image "
+                "(its bytes are application/octet-stream)",
+                "an unnamed attachment (declared image/png) was not used: it is not a readable "
+                "image (it is empty)"}));
+}
+
+}  // namespace
+}  // namespace rtcc::daemon

@@ -1,0 +1,27 @@
+// Policy 4.5 (only authorized personnel): whether the receiving mail server vouched for the From
+// address of a message, read from the Authentication-Results field that server wrote. Anyone can
+// write "rtcc@miami-police.org" in From; only the domain's DKIM key or a DMARC pass proves it.
+#pragma once
+
+#include <string>
+
+#include "config/config.h"
+#include "mail/mime_message.h"
+
+namespace rtcc::daemon {
+
+struct SenderAuthentication {
+  bool authenticated = false;
+  std::string note;  // what the server said, for the log: "mx.pd.test: dkim=pass (pd.test), ..."
+};
+
+// Reads only the topmost Authentication-Results field written by `rules.authserv_id` (fields
+// from any other authserv-id came with the message and prove nothing; see auth_results.h).
+// Authenticated when a DKIM signature passed whose d= domain aligns with the From domain
+// (the same domain, or one is a subdomain of the other), or, with require_authentication =
+// "dmarc", also when DMARC passed for the From domain. Never authenticated when authserv_id is
+// empty or the From address has no domain; the note then says why.
+SenderAuthentication CheckSenderAuthentication(const mail::MimeMessage& message,
+                                               const config::SenderRules& rules);
+
+}  // namespace rtcc::daemon
