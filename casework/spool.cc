@@ -80,7 +80,8 @@ std::string Spool::Write(std::string_view kind, std::string_view data, bool dura
   if (std::filesystem::exists(path)) return sha;
   auto dir = path.parent_path();
   MakePrivateDir(dir);
-  auto tmp = dir / (sha + ".tmp." + std::to_string(::getpid()));
+  // Unique per thread: intake spools on a worker thread while the next message is fetched.
+  auto tmp = dir / (sha + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(::gettid()));
   int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0) Fail("cannot create", tmp);
   std::size_t done = 0;

@@ -22,7 +22,8 @@ class Spool {
   // Throws std::runtime_error when the data cannot be made durable.
   std::string Put(std::string_view kind, std::string_view data);
 
-  // As Put, but durable only after the next Sync(): for a batch of files, one flush instead of
+  // As Put, but durable only after the next Sync(). Put and PutDeferred may run on several threads
+  // at once: for a batch of files, one flush instead of
   // two per file. Nothing may name such a file (e.g. in a database row) before Sync() returns.
   std::string PutDeferred(std::string_view kind, std::string_view data);
 

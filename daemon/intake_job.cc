@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <future>
 #include <map>
 #include <set>
 
@@ -81,8 +82,14 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
     std::string folder;  // empty: not handled, stays in the inbox for the next poll
     std::string log;
   };
-  // 1. Fetch and spool every message (made durable together below).
+  // 1. Fetch and spool every message (made durable together below). Spooling and parsing one
+  //    message runs on a worker thread while the next is fetched (at most two in flight).
+  struct Prepared {
+    std::string sha;
+    mail::MimeMessage parsed;
+  };
   std::vector<Taken> batch;
+  std::vector<std::future<Prepared>> prepared;
   auto sizes = imap.MessageSizes(inbox, uids);
   for (std::uint32_t uid : uids) {
     auto size = sizes.find(uid);
@@ -91,8 +98,16 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
     bool headers_only = size->second > settings_.mailbox.max_message_bytes;
     std::string raw = headers_only ? imap.FetchHeader(inbox, uidvalidity, uid)
                                    : imap.FetchMessage(inbox, uidvalidity, uid);
-    batch.push_back({uid, size->second, headers_only, spool_.PutDeferred("messages", raw),
-                     mail::ParseMimeMessage(raw), 0, "", ""});
+    batch.push_back({uid, size->second, headers_only, "", {}, 0, "", ""});
+    if (prepared.size() >= 2) prepared[prepared.size() - 2].wait();
+    prepared.push_back(std::async(std::launch::async, [this, raw = std::move(raw)] {
+      return Prepared{spool_.PutDeferred("messages", raw), mail::ParseMimeMessage(raw)};
+    }));
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Prepared p = prepared[i].get();  // rethrows what the worker threw
+    batch[i].sha = std::move(p.sha);
+    batch[i].parsed = std::move(p.parsed);
   }
   spool_.Sync();  // durable before any row names them
 
