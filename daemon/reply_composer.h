@@ -60,7 +60,8 @@ class ReplyComposer {
   // face with its quality grade, reasons and measures (policy 4.3.4.1) and its crop attached as
   // probeN-faceM.jpg, every candidate, the threshold, model and gallery snapshot. Throws
   // templates::TemplateError if the rendered reply lacks a caveat, a candidate, a quality reason,
-  // a poor-quality warning, a crop's name or the threshold. Records how many candidates it lists.
+  // a poor-quality warning, a crop's name, a probe, why a probe was unreadable, or the threshold.
+  // Records how many candidates it lists (the monthly audit re-checks it).
   void QueueResults(casework::Store& store, const casework::RequestRecord& request,
                     const casework::DecisionRecord& approval, const casework::SearchRecord& search);
 
@@ -70,7 +71,8 @@ class ReplyComposer {
 
  private:
   // Renders the results reply and refuses it (TemplateError) unless it carries every caveat,
-  // candidate, quality reason, poor-quality warning, crop name and the threshold.
+  // candidate, quality reason, poor-quality warning, crop name, probe (with why it was
+  // unreadable, if so) and the threshold.
   templates::RenderedText RenderResults(
       const casework::RequestRecord& request, const casework::DecisionRecord& approval,
       const casework::SearchRecord& search, const std::vector<casework::FaceResult>& faces,
