@@ -13,10 +13,6 @@
 #include "daemon/intake_job.h"
 #include "mail/mime_message.h"
 
-// LeakSanitizer (the sanitizer build): libx265, which libheif uses to make the HEIC test photo,
-// keeps one internal allocation for the life of the process. Test data only; rtcc never encodes.
-extern "C" const char* __lsan_default_suppressions() { return "leak:libx265.so\n"; }
-
 namespace rtcc::daemon {
 namespace {
 
