@@ -8,8 +8,8 @@
 
 namespace rtcc::cli {
 
-// `text` as a JSON string literal, quotes included (RFC 8259 escapes; bytes >= 0x80 pass through,
-// the store holds UTF-8).
+// `text` as a JSON string literal, quotes included (casework::JsonEscape: RFC 8259 escapes,
+// invalid UTF-8 replaced).
 std::string JsonString(std::string_view text);
 // JsonString(*value), or null.
 std::string JsonOrNull(const std::optional<std::string>& value);
