@@ -209,10 +209,16 @@ Config LoadConfig(const std::filesystem::path& path) {
       c.senders.require_authentication != "dmarc")
     r.Fail("senders.require_authentication", "must be \"dkim\", \"dmarc\" or absent");
   c.senders.authserv_id = r.String("senders.authserv_id", "");
-  if (!c.senders.require_authentication.empty() && c.senders.authserv_id.empty())
+  c.senders.exchange_online = r.Bool("senders.exchange_online", false);
+  if (!c.senders.authserv_id.empty() && c.senders.exchange_online)
+    r.Fail("senders.exchange_online",
+           "cannot be combined with authserv_id: Exchange Online's field has no authserv-id");
+  else if (!c.senders.require_authentication.empty() && c.senders.authserv_id.empty() &&
+           !c.senders.exchange_online)
     r.Fail("senders.authserv_id",
-           "required with require_authentication: the name your receiving server writes in "
-           "Authentication-Results (e.g. mx.microsoft.com)");
+           "required with require_authentication: the name your receiving server writes first in "
+           "Authentication-Results (e.g. mx.google.com), or exchange_online = true for Microsoft "
+           "365, which writes none");
   c.analysts = r.Strings("roster.analysts");
   c.supervisors = r.Strings("roster.supervisors");
   auto on_roster = [&](const std::string& name) {

@@ -57,6 +57,10 @@ struct SenderRules {
   // `authserv_id`) to show a pass, so a forged From cannot file a request. "" : not required.
   std::string require_authentication;
   std::string authserv_id;
+  // The receiving server is Exchange Online (Microsoft 365), which writes its field with no
+  // authserv-id at all: the topmost field without one is read instead. Exclusive with
+  // `authserv_id`.
+  bool exchange_online = false;
 };
 
 struct Config {

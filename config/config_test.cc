@@ -117,6 +117,18 @@ TEST_F(ConfigTest, AuthenticationRequirementIsRead) {
   Config plain = LoadConfig(Write(""));
   EXPECT_EQ(plain.senders.require_authentication, "");
   EXPECT_EQ(plain.senders.authserv_id, "");
+  // Microsoft 365 writes no authserv-id: exchange_online names it instead, never both.
+  Config m365 = LoadConfig(
+      senders("auth-m365.toml", "require_authentication = \"dmarc\"\nexchange_online = true\n"));
+  EXPECT_TRUE(m365.senders.exchange_online);
+  EXPECT_EQ(m365.senders.authserv_id, "");
+  EXPECT_FALSE(plain.senders.exchange_online);
+  EXPECT_NE(ErrorOf(senders("auth-both.toml",
+                            "require_authentication = \"dkim\"\n"
+                            "authserv_id = \"mx.pd.test\"\n"
+                            "exchange_online = true\n"))
+                .find("senders.exchange_online: cannot be combined with authserv_id"),
+            std::string::npos);
   EXPECT_NE(ErrorOf(senders("auth-spf.toml",
                             "require_authentication = \"spf\"\n"
                             "authserv_id = \"mx.pd.test\"\n"))

@@ -34,15 +34,18 @@ std::string Describe(const mail::AuthVerdict& v) {
 
 SenderAuthentication CheckSenderAuthentication(const mail::MimeMessage& m,
                                                const config::SenderRules& rules) {
-  if (rules.authserv_id.empty())
+  if (rules.authserv_id.empty() && !rules.exchange_online)
     return {false, "no authserv_id configured: Authentication-Results not read"};
   auto at = m.from_address.rfind('@');
   if (at == std::string::npos) return {false, "the From address has no domain"};
   const std::string domain = m.from_address.substr(at + 1);
-  mail::AuthVerdict v =
-      mail::ParseAuthenticationResults(m.authentication_results, rules.authserv_id);
-  if (!v.found) return {false, "no Authentication-Results field from " + rules.authserv_id};
-  std::string note = rules.authserv_id + ": " + Describe(v);
+  // Exchange Online's field has the empty authserv-id, which ParseAuthenticationResults matches
+  // only when asked for it.
+  const std::string server = rules.exchange_online ? "Exchange Online" : rules.authserv_id;
+  mail::AuthVerdict v = mail::ParseAuthenticationResults(
+      m.authentication_results, rules.exchange_online ? "" : rules.authserv_id);
+  if (!v.found) return {false, "no Authentication-Results field from " + server};
+  std::string note = server + ": " + Describe(v);
   for (const auto& signer : v.dkim_pass_domains)
     if (Aligned(signer, domain)) return {true, note + "; DKIM aligned with " + domain};
   if (rules.require_authentication == "dmarc" && v.dmarc == "pass" &&

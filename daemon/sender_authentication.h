@@ -16,11 +16,13 @@ struct SenderAuthentication {
 };
 
 // Reads only the topmost Authentication-Results field written by `rules.authserv_id` (fields
-// from any other authserv-id came with the message and prove nothing; see auth_results.h).
+// from any other authserv-id came with the message and prove nothing; see auth_results.h), or,
+// with `rules.exchange_online`, the topmost field without an authserv-id (Exchange Online prepends
+// its own above any that came with the message).
 // Authenticated when a DKIM signature passed whose d= domain aligns with the From domain
 // (the same domain, or one is a subdomain of the other), or, with require_authentication =
-// "dmarc", also when DMARC passed for the From domain. Never authenticated when authserv_id is
-// empty or the From address has no domain; the note then says why.
+// "dmarc", also when DMARC passed for the From domain. Never authenticated when neither server is
+// configured or the From address has no domain; the note then says why.
 SenderAuthentication CheckSenderAuthentication(const mail::MimeMessage& message,
                                                const config::SenderRules& rules);
 

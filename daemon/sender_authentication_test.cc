@@ -86,6 +86,37 @@ TEST(SenderAuthentication, OnlyTheConfiguredServersFieldCounts) {
   EXPECT_NE(a.note.find("no authserv_id configured"), std::string::npos);
 }
 
+TEST(SenderAuthentication, ExchangeOnlineFieldWithoutAuthservIdIsReadWhenConfigured) {
+  // Exchange Online (Microsoft 365) writes no authserv-id; ';' without a space.
+  const std::string microsoft =
+      "spf=pass (sender IP is 192.0.2.20) smtp.mailfrom=pd.test; dkim=pass (signature was "
+      "verified) header.d=pd.test;dmarc=pass action=none header.from=pd.test;compauth=pass "
+      "reason=100";
+  config::SenderRules m365 = Rules("dkim", "");
+  m365.exchange_online = true;
+  auto a = CheckSenderAuthentication(From("det@pd.test", {microsoft}), m365);
+  EXPECT_TRUE(a.authenticated) << a.note;
+  EXPECT_EQ(a.note.rfind("Exchange Online: dkim=pass (pd.test)", 0), 0u) << a.note;
+  // A server named by authserv_id never reads an id-less field.
+  EXPECT_FALSE(
+      CheckSenderAuthentication(From("det@pd.test", {microsoft}), Rules("dkim", "mx.pd.test"))
+          .authenticated);
+  // The forger's id-less "pass" lies below Microsoft's own field, which says fail.
+  auto forged = From("chief@pd.test",
+                     {"spf=fail (sender IP is 203.0.113.9) smtp.mailfrom=evil.test; dkim=none "
+                      "(message not signed) header.d=none;dmarc=fail action=quarantine "
+                      "header.from=pd.test;compauth=fail reason=000",
+                      microsoft});
+  a = CheckSenderAuthentication(forged, m365);
+  EXPECT_FALSE(a.authenticated);
+  EXPECT_NE(a.note.find("dmarc=fail"), std::string::npos) << a.note;
+  // A field with an authserv-id is not Exchange Online's.
+  a = CheckSenderAuthentication(From("chief@pd.test", {"mx.evil.test; dkim=pass header.d=pd.test"}),
+                                m365);
+  EXPECT_FALSE(a.authenticated);
+  EXPECT_EQ(a.note, "no Authentication-Results field from Exchange Online");
+}
+
 TEST(SenderAuthentication, FromWithoutDomainIsNeverAuthenticated) {
   auto a = CheckSenderAuthentication(From("det", {"mx.pd.test; dkim=pass header.d=pd.test"}),
                                      Rules("dkim", "mx.pd.test"));
