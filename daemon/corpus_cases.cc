@@ -260,6 +260,17 @@ const std::vector<CorpusCase>& CorpusCases() {
        .reply_says = {"Incident_Report_2026-115555.pdf (application/pdf) was not used: only "
                       "photos are searched"},
        .events = {"attachment not used: Incident_Report_2026-115555.pdf (application/pdf)"}},
+      {.file = "exchange_transport_rule_suppress.eml",
+       .what = "A person's request stamped X-Auto-Response-Suppress: All by an Exchange transport "
+               "rule: the header asks for no auto-replies, it does not make the mail automatic",
+       .state = RequestState::kPendingApproval,
+       .probes = 1,
+       .probe_types = {"image/jpeg"},
+       .probe_names = {"pump4.jpg"},
+       .incident_number = "2026-115031",
+       .incident_type = "Carjacking",
+       .purpose = "identify a suspect",
+       .reply = "acknowledgement"},
       {.file = "gmail_two_probes.eml",
        .what = "Gmail: two different photos of the suspect, one PNG",
        .state = RequestState::kPendingApproval,

@@ -32,10 +32,13 @@ casework::Automatic ClassifyAutomatic(const mail::MimeMessage& m, const std::str
   if (!m.report_type.empty()) return Automatic::kOther;
   // RFC 3834 allows parameters: "auto-replied; owner-email=..."
   if (m.auto_submitted.rfind("auto-replied", 0) == 0) return Automatic::kAutoReply;
-  const std::string& suppress = m.x_auto_response_suppress;
-  if (Contains(suppress, "all") || Contains(suppress, "oof") || Contains(suppress, "autoreply"))
-    return Automatic::kAutoReply;
-  if (!m.auto_submitted.empty() && m.auto_submitted != "no") return Automatic::kOther;
+  if (!m.auto_submitted.empty() && m.auto_submitted != "no") {
+    // Exchange's out-of-office says "auto-generated" and asks for no auto-reply in return.
+    const std::string& suppress = m.x_auto_response_suppress;
+    if (Contains(suppress, "all") || Contains(suppress, "oof") || Contains(suppress, "autoreply"))
+      return Automatic::kAutoReply;
+    return Automatic::kOther;
+  }
   if (m.precedence == "bulk" || m.precedence == "junk" || m.precedence == "list")
     return Automatic::kOther;
   if (m.return_path == "<>") return Automatic::kOther;

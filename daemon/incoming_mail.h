@@ -12,10 +12,11 @@ namespace rtcc::daemon {
 
 // What kind of automatic mail `m` is, kNo for mail a person wrote. Automatic: a multipart/report
 // (delivery report; read receipt = auto-reply), Auto-Submitted other than "no" ("auto-replied"
-// = auto-reply), X-Auto-Response-Suppress naming All, OOF or AutoReply (what Exchange writes on
-// the mail its servers generate: out-of-office, recalls, NDRs), Precedence bulk/junk/list, an
-// empty Return-Path ("<>", bounces), no From, From `own_address` (rtcc itself, compared
-// case-insensitively), or a From local part mailer-daemon / postmaster.
+// = auto-reply), Precedence bulk/junk/list, an empty Return-Path ("<>", bounces), no From, From
+// `own_address` (rtcc itself, compared case-insensitively), or a From local part mailer-daemon /
+// postmaster. X-Auto-Response-Suppress alone is not a sign: it asks the receiver not to auto-reply
+// ([MS-OXCMAIL] 2.1.3.2.20) and Exchange transport rules stamp it on people's mail too. Beside
+// Auto-Submitted "auto-generated" (Exchange's out-of-office) it makes the mail an auto-reply.
 casework::Automatic ClassifyAutomatic(const mail::MimeMessage& m, const std::string& own_address);
 
 // For a delivery report: the most telling action over its recipients ("failed" over "delayed"

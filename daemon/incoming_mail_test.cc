@@ -30,11 +30,17 @@ TEST(IncomingMail, EachSignOfAutomaticMail) {
   EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-replied; owner-email=a@pd.test"; }),
             Automatic::kAutoReply);
   EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-generated"; }), Automatic::kOther);
-  EXPECT_EQ(classify([](auto& m) { m.x_auto_response_suppress = "all"; }), Automatic::kAutoReply);
+  // X-Auto-Response-Suppress asks us not to auto-reply; transport rules and mailing tools stamp
+  // it on people's mail, so it alone never makes a request "automatic" (that would lose it).
+  EXPECT_EQ(classify([](auto& m) { m.x_auto_response_suppress = "all"; }), Automatic::kNo);
   EXPECT_EQ(classify([](auto& m) { m.x_auto_response_suppress = "dr, rn, nrn, oof, autoreply"; }),
-            Automatic::kAutoReply);
-  EXPECT_EQ(classify([](auto& m) { m.x_auto_response_suppress = "dr"; }), Automatic::kNo)
-      << "suppressing delivery receipts only is what ordinary Outlook mail may carry";
+            Automatic::kNo);
+  EXPECT_EQ(classify([](auto& m) {
+              m.x_auto_response_suppress = "all";
+              m.auto_submitted = "auto-generated";
+            }),
+            Automatic::kAutoReply)
+      << "an Exchange out-of-office carries Auto-Submitted beside it";
   EXPECT_EQ(classify([](auto& m) { m.precedence = "list"; }), Automatic::kOther);
   EXPECT_EQ(classify([](auto& m) { m.precedence = "bulk"; }), Automatic::kOther);
   EXPECT_EQ(classify([](auto& m) { m.return_path = "<>"; }), Automatic::kOther);
