@@ -40,6 +40,7 @@ class RtccSite {
   void KillDaemon();  // SIGKILL, as a crash
   void StopDaemon();  // SIGTERM, then wait
   bool DaemonRunning() const { return daemon_pid_ > 0; }
+  pid_t daemon_pid() const { return daemon_pid_; }  // -1 when none was started
 
   casework::Store Store() const { return casework::Store(dir_ / "data/rtcc.sqlite"); }
 
