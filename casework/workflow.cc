@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "base/strings.h"
 #include "casework/request_id.h"
 
 namespace rtcc::casework {
@@ -9,10 +10,7 @@ namespace {
 
 constexpr const char* kDaemon = "rtccd";
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using base::Lower;
 
 RequestContents Contents(Store& store, const RequestRecord& r) {
   RequestContents c;
