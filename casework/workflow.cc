@@ -48,9 +48,9 @@ IntakeResult RecordAutomatic(Store& store, const IncomingMail& mail,
   if (mail.automatic == Automatic::kAutoReply) {
     action = "automatic reply received";
   } else if (mail.automatic == Automatic::kDeliveryReport) {
-    action = mail.delivery_action == "failed"    ? "delivery failed"
-             : mail.delivery_action == "delayed" ? "delivery delayed"
-                                                 : "delivery report received";
+    action = mail.delivery_action == DeliveryAction::kFailed    ? "delivery failed"
+             : mail.delivery_action == DeliveryAction::kDelayed ? "delivery delayed"
+                                                                : "delivery report received";
     if (!mail.delivery_reason.empty()) detail = mail.delivery_reason;
   }
   store.AddEvent(request_id, kDaemon, action, detail);
