@@ -27,6 +27,7 @@
 #include "base/strings.h"
 #include "matcher/gallery_manifest.h"
 #include "matcher/gallery_sidecar.h"
+#include "matcher/gallery_snapshot_hash.h"
 #include "matcher/search_index.h"
 #include "matcher/worker_pool.h"
 
@@ -837,9 +838,7 @@ class SqliteGallery final : public Gallery {
     c.face_sha256.reserve(n * 32);
     c.face_offsets.reserve(n * 3 + 1);
     std::unordered_map<std::string_view, std::uint32_t> subject_index;
-    base::Sha256 hash;
-    HashHeader(hash, model, n);
-    std::string part;
+    SnapshotHasher hash(model, kEmbeddingDim, n);
     for (std::size_t i = 0; i < n; ++i) {
       const auto field = [&](int k) {
         const std::uint64_t begin = text[i * 6 + static_cast<std::size_t>(k)];
@@ -859,21 +858,10 @@ class SqliteGallery final : public Gallery {
       }
       c.face_subject.push_back(it->second);
       c.AddFaceStrings(field(2), field(3), field(4));
-      // Per face: image sha256 "\n" length(subject) ":" subject "\n" embedding (float32 LE).
-      part.assign(sha).append("\n").append(std::to_string(subject.size())).append(":");
-      part.append(subject).append("\n");
-      part.append(reinterpret_cast<const char*>(c.matrix.data() + i * kEmbeddingDim),
-                  sizeof(float) * kEmbeddingDim);
-      hash.Add(part);
+      hash.AddFace(sha, subject, {c.matrix.data() + i * kEmbeddingDim, kEmbeddingDim});
     }
     c.snapshot_hash = hash.Hex();
     return c;
-  }
-
-  // "rtcc-gallery-snapshot-v1\n" model "\n" dimension "\n" faces "\n", then the faces.
-  static void HashHeader(base::Sha256& hash, const std::string& model, std::size_t faces) {
-    hash.Add("rtcc-gallery-snapshot-v1\n" + model + "\n" + std::to_string(kEmbeddingDim) + "\n" +
-             std::to_string(faces) + "\n");
   }
 
   // Loads the snapshot: from the side-car when it is current and intact, else from SQLite (and
