@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 
+#include "base/enum_names.h"
 #include "base/sha256.h"
 #include "base/strings.h"
 #include "base/utf8.h"
@@ -20,6 +21,19 @@ TEST(Strings, LowerTrimAndFixed) {
   EXPECT_EQ(Fixed(0.18949, 3), "0.189");
   EXPECT_EQ(Fixed(2.5, 0), "2");
   EXPECT_EQ(Fixed(-1.0 / 3, 2), "-0.33");
+}
+
+enum class Colour { kRed, kGreen, kBlue };
+constexpr EnumNames<Colour, 2> kColours = {{{Colour::kRed, "red"}, {Colour::kGreen, "green"}}};
+
+TEST(EnumNames, WordsBothWaysExactly) {
+  EXPECT_EQ(NameOf(kColours, Colour::kGreen), "green");
+  EXPECT_EQ(ValueOf(kColours, "red"), Colour::kRed);
+  EXPECT_FALSE(ValueOf(kColours, "Red").has_value()) << "case counts";
+  EXPECT_FALSE(ValueOf(kColours, "").has_value());
+  EXPECT_EQ(NameOf(kColours, Colour::kBlue), "UNKNOWN") << "a value the table lacks";
+  EXPECT_EQ(NameOf(kColours, Colour::kBlue, "?"), "?");
+  static_assert(NameOf(kColours, Colour::kRed) == "red");
 }
 
 // Known answers (FIPS 180-2 examples): a change of these is a change of every spool name, image

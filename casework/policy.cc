@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "base/enum_names.h"
 #include "base/pattern.h"
 #include "base/strings.h"
 
@@ -151,22 +152,18 @@ std::optional<bool> ParseOutcome(std::string_view text) {
   return std::nullopt;
 }
 
+constexpr base::EnumNames<OutcomeKind, 3> kOutcomeKindNames = {{
+    {OutcomeKind::kPositive, "positive"},
+    {OutcomeKind::kNone, "none"},
+    {OutcomeKind::kInconclusive, "inconclusive"},
+}};
+
 std::string_view ToString(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::kPositive:
-      return "positive";
-    case OutcomeKind::kNone:
-      return "none";
-    case OutcomeKind::kInconclusive:
-      return "inconclusive";
-  }
-  return "inconclusive";
+  return base::NameOf(kOutcomeKindNames, kind, "unknown");
 }
 
 std::optional<OutcomeKind> ParseOutcomeKind(std::string_view text) {
-  for (auto k : {OutcomeKind::kPositive, OutcomeKind::kNone, OutcomeKind::kInconclusive})
-    if (ToString(k) == text) return k;
-  return std::nullopt;
+  return base::ValueOf(kOutcomeKindNames, text);
 }
 
 std::optional<OutcomeReport> ParseOutcomeReport(std::string_view text) {

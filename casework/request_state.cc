@@ -3,12 +3,14 @@
 #include <array>
 #include <utility>
 
+#include "base/enum_names.h"
+
 namespace rtcc::casework {
 namespace {
 
 using S = RequestState;
 
-constexpr std::array<std::pair<S, std::string_view>, 9> kNames = {{
+constexpr base::EnumNames<S, 9> kNames = {{
     {S::kReceived, "RECEIVED"},
     {S::kNeedsInfo, "NEEDS_INFO"},
     {S::kPendingApproval, "PENDING_APPROVAL"},
@@ -40,16 +42,10 @@ constexpr std::array<std::pair<S, S>, 14> kEdges = {{
 
 }  // namespace
 
-std::string_view ToString(RequestState state) {
-  for (const auto& [s, name] : kNames)
-    if (s == state) return name;
-  return "UNKNOWN";
-}
+std::string_view ToString(RequestState state) { return base::NameOf(kNames, state); }
 
 std::optional<RequestState> ParseRequestState(std::string_view text) {
-  for (const auto& [s, name] : kNames)
-    if (name == text) return s;
-  return std::nullopt;
+  return base::ValueOf(kNames, text);
 }
 
 bool CanTransition(RequestState from, RequestState to) {
