@@ -90,10 +90,10 @@ std::vector<AuditSearch> Searches(SqliteDb& db, const AuditPeriod& p) {
             a.analyst = s.Text(5);
             a.yielded_results = s.Int(6) != 0;
             a.candidate_count = s.Int(7);
-            a.outcome = s.Text(8);
+            a.outcome = s.OptParsed(8, "searches.outcome", ParseOutcomeKind);
             a.parent_search_id = s.OptInt(9);
             a.decision_id = s.Int(10);
-            a.decision_kind = s.Text(11);
+            a.decision_kind = s.OptParsed(11, "decisions.kind", ParseDecisionKind);
             out.push_back(std::move(a));
           });
   return out;
@@ -107,8 +107,10 @@ std::vector<AuditDecision> Decisions(SqliteDb& db, const AuditPeriod& p) {
           "LEFT JOIN requests r ON r.id = d.request_id "
           "WHERE d.decided_at >= ?1 AND d.decided_at < ?2 ORDER BY d.decided_at, d.id",
           p, [&](const Statement& s) {
-            out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5),
-                           s.Text(6), s.Text(7), s.Text(8), s.Text(9)});
+            out.push_back({s.Int(0), s.Text(1), s.Text(2),
+                           s.Parsed(3, "decisions.decision", ParseDecision),
+                           s.Parsed(4, "decisions.kind", ParseDecisionKind), s.Text(5), s.Text(6),
+                           s.Text(7), s.Text(8), s.Text(9)});
           });
   return out;
 }
@@ -126,7 +128,8 @@ std::vector<AuditFlaggedRequest> Flagged(SqliteDb& db, const AuditPeriod& p) {
           "(SELECT 1 FROM decisions d WHERE d.request_id = r.id AND d.decided_at >= ?1 AND "
           "d.decided_at < ?2)) ORDER BY r.created_at, r.id",
           p, [&](const Statement& s) {
-            out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5) != 0,
+            out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3),
+                           s.Parsed(4, "requests.state", ParseRequestState), s.Int(5) != 0,
                            s.Text(6), s.Text(7)});
           });
   return out;
@@ -139,7 +142,8 @@ std::vector<AuditRequest> WithoutIncidentNumber(SqliteDb& db, const AuditPeriod&
           "WHERE created_at >= ?1 AND created_at < ?2 AND trim(COALESCE(incident_number, '')) = ''"
           " ORDER BY created_at, id",
           p, [&](const Statement& s) {
-            out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
+            out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4),
+                           s.Parsed(5, "requests.state", ParseRequestState)});
           });
   return out;
 }
@@ -162,14 +166,16 @@ std::vector<AuditOverdue> Overdue(SqliteDb& db, std::time_t as_of, int days) {
 
 std::vector<AuditOutcome> Outcomes(SqliteDb& db, const AuditPeriod& p) {
   std::vector<AuditOutcome> out;
-  ForEach(db,
-          std::string("SELECT s.id, s.request_id, s.searched_at, ") + kOutcome +
-              ", s.outcome_at, s.outcome_by FROM searches s WHERE s.outcome_at >= ?1 AND "
-              "s.outcome_at < ?2 AND " +
-              kOutcome + " IS NOT NULL ORDER BY s.outcome_at, s.id",
-          p, [&](const Statement& s) {
-            out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5)});
-          });
+  ForEach(
+      db,
+      std::string("SELECT s.id, s.request_id, s.searched_at, ") + kOutcome +
+          ", s.outcome_at, s.outcome_by FROM searches s WHERE s.outcome_at >= ?1 AND "
+          "s.outcome_at < ?2 AND " +
+          kOutcome + " IS NOT NULL ORDER BY s.outcome_at, s.id",
+      p, [&](const Statement& s) {
+        out.push_back({s.Int(0), s.Text(1), s.Text(2),
+                       s.Parsed(3, "searches.outcome", ParseOutcomeKind), s.Text(4), s.Text(5)});
+      });
   return out;
 }
 
@@ -218,13 +224,21 @@ AuditReport BuildAuditReport(Store& store, int year, int month, const AuditOptio
   for (const auto& s : r.searches)
     if (s.parent_search_id) r.re_searches.push_back(s);
   for (const auto& d : r.decisions)
-    if (d.kind == "research") r.re_search_decisions.push_back(d);
+    if (d.kind == DecisionKind::kResearch) r.re_search_decisions.push_back(d);
   r.overdue_outcomes = Overdue(db, as_of, options.outcome_overdue_days);
   r.outcomes = Outcomes(db, p);
   for (const auto& o : r.outcomes) {
-    if (o.outcome == "positive") ++r.outcomes_positive;
-    if (o.outcome == "none") ++r.outcomes_none;
-    if (o.outcome == "inconclusive") ++r.outcomes_inconclusive;
+    switch (o.outcome) {
+      case OutcomeKind::kPositive:
+        ++r.outcomes_positive;
+        break;
+      case OutcomeKind::kNone:
+        ++r.outcomes_none;
+        break;
+      case OutcomeKind::kInconclusive:
+        ++r.outcomes_inconclusive;
+        break;
+    }
   }
   r.violations = FindViolations(db, p, options.analyst_emails);
   r.trail = VerifyTrail(db, options.expected_head);

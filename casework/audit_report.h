@@ -54,18 +54,19 @@ struct AuditSearch {
   std::string analyst;
   bool yielded_results = false;
   std::int64_t candidate_count = 0;
-  std::string outcome;  // "positive", "none", "inconclusive"; "" while unknown
+  std::optional<OutcomeKind> outcome;  // std::nullopt while unknown
   std::optional<std::int64_t> parent_search_id;
   std::int64_t decision_id = 0;
-  std::string decision_kind;  // of the decision named by the search ("" when it does not exist)
+  // Of the decision named by the search (std::nullopt when it does not exist).
+  std::optional<DecisionKind> decision_kind;
 };
 
 struct AuditDecision {
   std::int64_t id = 0;
   std::string request_id;
   std::string decided_at;
-  std::string decision;  // "approved" or "denied"
-  std::string kind;      // "initial" or "research"
+  Decision decision = Decision::kApproved;
+  DecisionKind kind = DecisionKind::kInitial;
   std::string analyst;
   std::string reason;
   std::string override_reason;
@@ -78,7 +79,7 @@ struct AuditFlaggedRequest {
   std::string created_at;
   std::string requestor;
   std::string flags;
-  std::string state;
+  RequestState state = RequestState::kReceived;
   bool approved = false;
   std::string override_by;  // the analyst who approved it with an override reason
   std::string override_reason;
@@ -90,7 +91,7 @@ struct AuditRequest {
   std::string requestor;
   std::string incident_type;
   std::string purpose_code;
-  std::string state;
+  RequestState state = RequestState::kReceived;
 };
 
 struct AuditOverdue {
@@ -106,7 +107,7 @@ struct AuditOutcome {
   std::int64_t search_id = 0;
   std::string request_id;
   std::string searched_at;
-  std::string outcome;
+  OutcomeKind outcome = OutcomeKind::kInconclusive;
   std::string outcome_at;
   std::string outcome_by;
 };
@@ -134,7 +135,7 @@ struct AuditReport {
   std::vector<AuditFlaggedRequest> flagged;
   std::vector<AuditRequest> without_incident_number;
   std::vector<AuditSearch> re_searches;            // searches with a parent (4.5.3.4)
-  std::vector<AuditDecision> re_search_decisions;  // decisions of kind "research"
+  std::vector<AuditDecision> re_search_decisions;  // decisions of kind kResearch
   std::vector<AuditOverdue> overdue_outcomes;      // as of generated_at, whatever the month
   std::vector<AuditOutcome> outcomes;              // received in the month
   std::int64_t outcomes_positive = 0;

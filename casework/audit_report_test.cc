@@ -65,7 +65,7 @@ TEST_F(AuditReportTest, SearchesPerAnalyst) {
   EXPECT_EQ(r.searches.front().incident_number, "26-001");
   EXPECT_EQ(r.searches.front().incident_type, "robbery");
   EXPECT_EQ(r.searches.front().candidate_count, 2);
-  EXPECT_EQ(r.searches.front().outcome, "positive");
+  EXPECT_EQ(r.searches.front().outcome, OutcomeKind::kPositive);
 }
 
 TEST_F(AuditReportTest, EveryDecisionWithAnalystReasonAndOverride) {
@@ -78,12 +78,12 @@ TEST_F(AuditReportTest, EveryDecisionWithAnalystReasonAndOverride) {
     if (d.request_id == data_->id("R4")) denial = &d;
   }
   ASSERT_NE(flagged, nullptr);
-  EXPECT_EQ(flagged->decision, "approved");
+  EXPECT_EQ(flagged->decision, Decision::kApproved);
   EXPECT_EQ(flagged->analyst, "carol");
   EXPECT_EQ(flagged->override_reason, "the organizer assaulted an officer");
   EXPECT_EQ(flagged->flags, "protest");
   ASSERT_NE(denial, nullptr);
-  EXPECT_EQ(denial->decision, "denied");
+  EXPECT_EQ(denial->decision, Decision::kDenied);
   EXPECT_EQ(denial->analyst, "alice");
   EXPECT_EQ(denial->reason, kHostileText);
 }
@@ -107,7 +107,7 @@ TEST_F(AuditReportTest, RequestsWithoutIncidentNumberAndReSearches) {
   EXPECT_EQ(r.without_incident_number[0].request_id, data_->id("R2"));
   ASSERT_EQ(r.re_searches.size(), 1u);  // policy 4.5.3.4
   EXPECT_EQ(r.re_searches[0].parent_search_id, data_->search("S2"));
-  EXPECT_EQ(r.re_searches[0].decision_kind, "research");
+  EXPECT_EQ(r.re_searches[0].decision_kind, DecisionKind::kResearch);
   ASSERT_EQ(r.re_search_decisions.size(), 1u);
   EXPECT_EQ(r.re_search_decisions[0].analyst, "alice");
 }

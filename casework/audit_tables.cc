@@ -104,8 +104,8 @@ AuditTable SearchTable(std::string id, std::string title, const std::vector<Audi
                {}};
   for (const auto& s : list)
     t.rows.push_back({N(s.id), s.searched_at, s.request_id, s.incident_number, s.incident_type,
-                      s.analyst, YesNo(s.yielded_results), N(s.candidate_count), s.outcome,
-                      Opt(s.parent_search_id), N(s.decision_id), s.decision_kind});
+                      s.analyst, YesNo(s.yielded_results), N(s.candidate_count), Word(s.outcome),
+                      Opt(s.parent_search_id), N(s.decision_id), Word(s.decision_kind)});
   return t;
 }
 
@@ -124,8 +124,8 @@ AuditTable DecisionTable(std::string id, std::string title,
                 {"flags", "Request flags (4.5.2)"}},
                {}};
   for (const auto& d : list)
-    t.rows.push_back({N(d.id), d.decided_at, d.request_id, d.decision, d.kind, d.analyst, d.reason,
-                      d.override_reason, d.flags});
+    t.rows.push_back({N(d.id), d.decided_at, d.request_id, Word(d.decision), Word(d.kind),
+                      d.analyst, d.reason, d.override_reason, d.flags});
   return t;
 }
 
@@ -142,8 +142,8 @@ AuditTable Flagged(const AuditReport& r) {
                 {"override_reason", "Override reason"}},
                {}};
   for (const auto& f : r.flagged)
-    t.rows.push_back({f.request_id, f.created_at, f.requestor, f.flags, f.state, YesNo(f.approved),
-                      f.override_by, f.override_reason});
+    t.rows.push_back({f.request_id, f.created_at, f.requestor, f.flags, Word(f.state),
+                      YesNo(f.approved), f.override_by, f.override_reason});
   return t;
 }
 
@@ -159,7 +159,7 @@ AuditTable NoIncident(const AuditReport& r) {
                {}};
   for (const auto& q : r.without_incident_number)
     t.rows.push_back(
-        {q.request_id, q.created_at, q.requestor, q.incident_type, q.purpose_code, q.state});
+        {q.request_id, q.created_at, q.requestor, q.incident_type, q.purpose_code, Word(q.state)});
   return t;
 }
 
@@ -191,7 +191,7 @@ AuditTable Outcomes(const AuditReport& r) {
                {}};
   for (const auto& o : r.outcomes)
     t.rows.push_back(
-        {N(o.search_id), o.request_id, o.searched_at, o.outcome, o.outcome_at, o.outcome_by});
+        {N(o.search_id), o.request_id, o.searched_at, Word(o.outcome), o.outcome_at, o.outcome_by});
   return t;
 }
 

@@ -49,15 +49,15 @@ class AuditTestData {
   };
   void Request(const std::string& name, const Req& r);
   void Walk(const std::string& name, const std::vector<RequestState>& states);
-  void Decide(const std::string& name, const std::string& request, const std::string& decision,
+  void Decide(const std::string& name, const std::string& request, Decision decision,
               const std::string& analyst, const std::string& reason, const std::string& at,
-              const std::string& override_reason = "", const std::string& kind = "initial");
+              const std::string& override_reason = "", DecisionKind kind = DecisionKind::kInitial);
   void Search(const std::string& name, const std::string& request, const std::string& decision,
               const std::string& analyst, int candidates, const std::string& at,
               const std::string& parent = "");
   void Reply(const std::string& name, const std::string& request, int listed, const std::string& at,
              const std::string& sent_at);
-  void Outcome(const std::string& search, const std::string& outcome, const std::string& at,
+  void Outcome(const std::string& search, OutcomeKind outcome, const std::string& at,
                const std::string& by);
   // UPDATE `table` SET `column` = `value` (NULL when nullopt) WHERE id = `id`.
   void Set(const std::string& table, const std::string& column,

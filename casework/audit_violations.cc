@@ -37,9 +37,9 @@ void CheckSearches(SqliteDb& db, const AuditPeriod& p, std::vector<AuditViolatio
       wrong = "it names " + decision + ", which does not exist: no approval authorizes it";
     else if (s.Text(5) != request)
       wrong = "it is authorized by " + decision + " of another request (" + s.Text(5) + ")";
-    else if (s.Text(6) != "approved")
+    else if (auto d = ParseDecision(s.Text(6)); d != Decision::kApproved)
       wrong = "it is authorized by " + decision + ", which is " +
-              (s.Text(6) == "denied" ? std::string("a denial") : "'" + s.Text(6) + "'") +
+              (d == Decision::kDenied ? std::string("a denial") : "'" + s.Text(6) + "'") +
               ", not an approval";
     else if (s.Text(7) > at)
       wrong = "its approval (" + decision + ", " + s.Text(7) + ") was recorded after the search";

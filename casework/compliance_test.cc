@@ -76,8 +76,8 @@ class Compliance : public ::testing::Test {
       f.candidates.push_back({i, "subject" + std::to_string(i), "x.jpg", 0.3 + 0.01 * i});
     s.faces = {f};
     std::int64_t search_id = RecordSearchResults(*store_, auth, s);
-    auto outbox = store_->QueueMail(id, "results", "r" + std::to_string(search_id) + "@rtcc",
-                                    "det@pd.test", "raw");
+    auto outbox = store_->QueueMail(
+        id, ReplyKind::kResults, "r" + std::to_string(search_id) + "@rtcc", "det@pd.test", "raw");
     txn.Commit();
     for (const auto& m : store_->PendingMail())
       if (m.id == outbox) {
@@ -143,7 +143,7 @@ TEST_F(Compliance, AReSearchIsItsOwnLoggedRowLinkedToTheFirst) {
     auto txn = store_->Begin();
     EXPECT_THROW(ApproveResearch(*store_, id, "analyst", ""), WorkflowError) << "needs a reason";
     auto d = ApproveResearch(*store_, id, "second", "new gallery enrolments since");
-    EXPECT_EQ(d.kind, "research");
+    EXPECT_EQ(d.kind, DecisionKind::kResearch);
     txn.Commit();
   }
   EXPECT_EQ(store_->GetRequest(id).state, RequestState::kSearching);
@@ -181,9 +181,9 @@ TEST_F(Compliance, OutcomesByMailKeepTheRankAndInconclusiveIsRecorded) {
   IncomingMail m;
   m.subject = "Re: results";
   m.outcome = "Positive identification - candidate 2";
-  EXPECT_EQ(Reply(id, m).reply, casework::Reply::kOutcomeRecorded);
+  EXPECT_EQ(Reply(id, m).reply, ReplyKind::kOutcomeRecorded);
   auto s = store_->Searches(id).back();
-  EXPECT_EQ(s.outcome, "positive");
+  EXPECT_EQ(s.outcome, OutcomeKind::kPositive);
   EXPECT_EQ(s.outcome_rank, 2);
   EXPECT_EQ(s.positive_identification, true);
   EXPECT_EQ(store_->GetRequest(id).state, RequestState::kClosed);
@@ -194,7 +194,7 @@ TEST_F(Compliance, OutcomesByMailKeepTheRankAndInconclusiveIsRecorded) {
   RecordOutcome(*store_, other, *ParseOutcomeReport("inconclusive"), "by phone", "analyst");
   txn.Commit();
   auto t = store_->Searches(other).back();
-  EXPECT_EQ(t.outcome, "inconclusive");
+  EXPECT_EQ(t.outcome, OutcomeKind::kInconclusive);
   EXPECT_FALSE(t.positive_identification.has_value()) << "not a yes, not a no";
   EXPECT_EQ(t.outcome_by, "analyst");
   auto again = store_->Begin();
@@ -209,7 +209,7 @@ TEST_F(Compliance, TheRequestorMayWithdrawUntilTheDecision) {
   m.subject = "Withdraw";
   m.withdraw = true;
   auto r = Reply(*pending.request_id, m);
-  EXPECT_EQ(r.reply, casework::Reply::kWithdrawn);
+  EXPECT_EQ(r.reply, ReplyKind::kWithdrawn);
   auto req = store_->GetRequest(*pending.request_id);
   EXPECT_EQ(req.state, RequestState::kWithdrawn);
   EXPECT_TRUE(req.closed_at.has_value());
@@ -217,7 +217,7 @@ TEST_F(Compliance, TheRequestorMayWithdrawUntilTheDecision) {
   std::string searched = Approved();
   Search(searched, 1);
   auto late = Reply(searched, m);
-  EXPECT_EQ(late.reply, casework::Reply::kCannotWithdraw);
+  EXPECT_EQ(late.reply, ReplyKind::kCannotWithdraw);
   EXPECT_EQ(store_->GetRequest(searched).state, RequestState::kAwaitingOutcome);
 }
 

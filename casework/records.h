@@ -6,12 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "casework/policy.h"
+#include "casework/reply_kind.h"
 #include "casework/request_state.h"
+#include "casework/vocabulary.h"
 
 namespace rtcc::casework {
 
-// A message taken from the mailbox. `status`: "spooled" (recorded, not yet handled),
-// "processed" (handled, see `kind`).
+// A message taken from the mailbox: spooled (recorded, not yet handled), then processed (see
+// `kind`).
 struct MessageRecord {
   std::int64_t id = 0;
   std::string mailbox;
@@ -20,8 +23,8 @@ struct MessageRecord {
   std::string sha256;
   std::string message_id;
   std::string received_at;
-  std::string status;
-  std::string kind;  // "request", "follow_up", "outcome", "unauthorized", "auto_reply", ...
+  MessageStatus status = MessageStatus::kSpooled;
+  std::optional<MessageKind> kind;  // set once processed
   std::optional<std::string> request_id;
   std::string folder;  // where the message was moved on the server; empty while still in the inbox
   std::string note;
@@ -84,12 +87,12 @@ struct ProbeRecord {
 struct DecisionRecord {
   std::int64_t id = 0;
   std::string request_id;
-  std::string decision;  // "approved" or "denied"
+  Decision decision = Decision::kApproved;
   std::string analyst;
   std::string reason;
   std::string decided_at;
-  std::string override_reason;   // approving a flagged request (policy 4.5.2): why it is allowed
-  std::string kind = "initial";  // "initial", or "research" (a subsequent search, 4.5.3.4)
+  std::string override_reason;  // approving a flagged request (policy 4.5.2): why it is allowed
+  DecisionKind kind = DecisionKind::kInitial;  // kResearch: a subsequent search (4.5.3.4)
 };
 
 struct CandidateRecord {
@@ -103,15 +106,15 @@ struct CandidateRecord {
 // the investigator shall take the quality of the probe photograph into consideration). Plain
 // copy of the matcher's measures; casework knows nothing of how they are taken.
 struct FaceQualityRecord {
-  std::string grade;                 // "good", "fair" or "poor"; "" when not recorded (older rows)
-  std::vector<std::string> reasons;  // why not "good", one plain sentence each
-  double inter_eye_px = 0;           // distance between the eye centres, pixels of the probe
-  double sharpness = 0;              // higher is sharper (matcher/face_engine.h FaceQuality)
-  double brightness = 0;             // mean luminance of the face, 0-255
-  double contrast = 0;               // standard deviation of that luminance
-  double yaw_deg = 0;                // head turned left/right (0 = frontal)
-  double roll_deg = 0;               // head tilt
-  bool image_edited = false;         // an image editor saved the probe file
+  std::optional<QualityGrade> grade;     // std::nullopt when not recorded (older rows)
+  std::vector<std::string> reasons;      // why not good, one plain sentence each
+  double inter_eye_px = 0;               // distance between the eye centres, pixels of the probe
+  double sharpness = 0;                  // higher is sharper (matcher/face_engine.h FaceQuality)
+  double brightness = 0;                 // mean luminance of the face, 0-255
+  double contrast = 0;                   // standard deviation of that luminance
+  double yaw_deg = 0;                    // head turned left/right (0 = frontal)
+  double roll_deg = 0;                   // head tilt
+  bool image_edited = false;             // an image editor saved the probe file
   std::vector<std::string> image_signs;  // the probe file's edit / not-an-original signs
 };
 
@@ -130,9 +133,9 @@ struct FaceResult {
 // What became of one probe image in a search: never silently dropped.
 struct ProbeSearchRecord {
   std::int64_t probe_id = 0;
-  std::string status;  // "searched" (faces_found > 0), "no_face" or "unreadable"
+  ProbeStatus status = ProbeStatus::kSearched;  // kSearched when faces_found > 0
   int faces_found = 0;
-  std::string detail;        // for "unreadable": why, in a sentence fit for the investigator
+  std::string detail;        // for kUnreadable: why, in a sentence fit for the investigator
   std::string image_format;  // "JPEG", "PNG", ... ("" when unreadable)
 };
 
@@ -179,7 +182,7 @@ struct SearchRecord {
   int faces_searched = 0;
   int candidate_count = 0;
   std::optional<std::int64_t> parent_search_id;
-  std::optional<std::string> outcome;  // "positive", "none", "inconclusive"; unknown until told
+  std::optional<OutcomeKind> outcome;  // unknown until told
   std::optional<int> outcome_rank;     // the candidate identified, when the requestor said
   std::optional<std::string> outcome_subject;
   std::optional<std::string> outcome_by;  // who reported or entered it
@@ -188,12 +191,12 @@ struct SearchRecord {
 struct OutboxRecord {
   std::int64_t id = 0;
   std::optional<std::string> request_id;
-  std::string kind;  // "acknowledgement", "needs_info", "results", "denied", "outcome_recorded"
+  ReplyKind kind = ReplyKind::kAcknowledgement;
   std::string message_id;
   std::string recipient;
   std::string raw;
   std::string created_at;
-  std::string state;  // "queued", "sending" (handed to SMTP, outcome unknown), "sent"
+  OutboxState state = OutboxState::kQueued;
   std::optional<std::string> sending_at;  // when the last attempt handed it to SMTP
   std::optional<std::string> sent_at;
   int attempts = 0;

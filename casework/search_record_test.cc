@@ -54,14 +54,14 @@ TEST_F(SearchRecordTest, EverythingThatReproducesTheSearchAndWeighsEachFaceIsKep
   s.gallery_snapshot = std::string(64, 'c');
   s.search_kernel = "int8-avx512vnni";
   s.probes_searched = 2;
-  s.probes = {{auth.probes[0].id, "searched", 1, "", "JPEG"},
-              {auth.probes[1].id, "unreadable", 0, "The file is not an image.", ""}};
+  s.probes = {{auth.probes[0].id, ProbeStatus::kSearched, 1, "", "JPEG"},
+              {auth.probes[1].id, ProbeStatus::kUnreadable, 0, "The file is not an image.", ""}};
   FaceResult f;
   f.probe_id = auth.probes[0].id;
   f.face_index = 1;
   f.detector = "hog";
   f.detector_score = 0.71;
-  f.quality.grade = "poor";
+  f.quality.grade = QualityGrade::kPoor;
   f.quality.reasons = {"The eyes are 18 px apart.", "The face is blurred."};
   f.quality.inter_eye_px = 18.5;
   f.quality.sharpness = 0.004;
@@ -89,10 +89,10 @@ TEST_F(SearchRecordTest, EverythingThatReproducesTheSearchAndWeighsEachFaceIsKep
 
   auto probes = store.SearchProbes(search_id);
   ASSERT_EQ(probes.size(), 2u);
-  EXPECT_EQ(probes[0].status, "searched");
+  EXPECT_EQ(probes[0].status, ProbeStatus::kSearched);
   EXPECT_EQ(probes[0].faces_found, 1);
   EXPECT_EQ(probes[0].image_format, "JPEG");
-  EXPECT_EQ(probes[1].status, "unreadable");
+  EXPECT_EQ(probes[1].status, ProbeStatus::kUnreadable);
   EXPECT_EQ(probes[1].detail, "The file is not an image.");
 
   auto faces = store.SearchFaces(search_id);
@@ -100,7 +100,7 @@ TEST_F(SearchRecordTest, EverythingThatReproducesTheSearchAndWeighsEachFaceIsKep
   const FaceResult& back = faces[0];
   EXPECT_EQ(back.detector, "hog");
   EXPECT_DOUBLE_EQ(back.detector_score, 0.71);
-  EXPECT_EQ(back.quality.grade, "poor");
+  EXPECT_EQ(back.quality.grade, QualityGrade::kPoor);
   EXPECT_EQ(back.quality.reasons, f.quality.reasons);
   EXPECT_DOUBLE_EQ(back.quality.inter_eye_px, 18.5);
   EXPECT_DOUBLE_EQ(back.quality.sharpness, 0.004);
@@ -115,6 +115,8 @@ TEST_F(SearchRecordTest, EverythingThatReproducesTheSearchAndWeighsEachFaceIsKep
   EXPECT_EQ(back.candidates[0].subject_id, "John_Salley");
 }
 
+// The code cannot name another grade or probe status (they are enums); the database refuses one
+// written around it all the same.
 TEST_F(SearchRecordTest, AGradeOutsideGoodFairPoorIsRefusedByTheDatabase) {
   Store store(dir_ / "db.sqlite");
   std::string id = ApprovedRequest(store);
@@ -124,12 +126,14 @@ TEST_F(SearchRecordTest, AGradeOutsideGoodFairPoorIsRefusedByTheDatabase) {
   FaceResult f;
   f.probe_id = auth.probes[0].id;
   f.face_index = 1;
-  f.quality.grade = "excellent";
+  f.quality.grade = QualityGrade::kFair;
   s.faces = {f};
-  EXPECT_THROW(RecordSearchResults(store, auth, s), SqliteError);
-  s.faces[0].quality.grade = "fair";
-  s.probes = {{auth.probes[0].id, "lost", 0, "", ""}};
-  EXPECT_THROW(RecordSearchResults(store, auth, s), SqliteError) << "unknown probe status";
+  s.probes = {{auth.probes[0].id, ProbeStatus::kSearched, 1, "", "JPEG"}};
+  RecordSearchResults(store, auth, s);
+  EXPECT_THROW(store.db().Exec("UPDATE search_faces SET quality_grade = 'excellent'"), SqliteError);
+  EXPECT_THROW(store.db().Exec("UPDATE search_probes SET status = 'lost'"), SqliteError)
+      << "unknown probe status";
+  EXPECT_EQ(store.SearchFaces(store.Searches(id).back().id)[0].quality.grade, QualityGrade::kFair);
 }
 
 TEST_F(SearchRecordTest, AVersion2DatabaseIsUpgradedAndKeepsItsSearches) {
@@ -171,7 +175,7 @@ INSERT INTO candidates (face_id, rank, subject_id, image_ref, distance)
   auto faces = store.SearchFaces(1);
   ASSERT_EQ(faces.size(), 1u);
   EXPECT_EQ(faces[0].width, 30);
-  EXPECT_EQ(faces[0].quality.grade, "") << "quality of an old row is unknown, not 'good'";
+  EXPECT_FALSE(faces[0].quality.grade.has_value()) << "quality of an old row is unknown, not good";
   EXPECT_TRUE(faces[0].quality.reasons.empty());
   EXPECT_TRUE(faces[0].crop_jpeg.empty());
   ASSERT_EQ(faces[0].candidates.size(), 1u);

@@ -32,7 +32,7 @@ std::vector<std::string> SplitFlags(const std::string& joined) {
 RequestRecord ReadRequest(const Statement& s) {
   RequestRecord r;
   r.id = s.Text(0);
-  r.state = ParseRequestState(s.Text(1)).value_or(RequestState::kReceived);
+  r.state = s.Parsed(1, "requests.state", ParseRequestState);
   r.requestor = s.Text(2);
   r.requestor_name = s.Text(3);
   r.subject = s.Text(4);
@@ -65,8 +65,11 @@ MessageRecord ReadMessage(const Statement& s) {
   m.sha256 = s.Text(4);
   m.message_id = s.Text(5);
   m.received_at = s.Text(6);
-  m.status = s.Text(7);
-  m.kind = s.Text(8);
+  m.status = s.Parsed(7, "messages.status", ParseMessageStatus);
+  if (m.status == MessageStatus::kProcessed)
+    m.kind = s.Parsed(8, "messages.kind", ParseMessageKind);
+  else
+    m.kind = s.OptParsed(8, "messages.kind", ParseMessageKind);
   m.request_id = s.OptText(9);
   m.folder = s.Text(10);
   m.note = s.Text(11);
@@ -106,7 +109,7 @@ SearchRecord ReadSearch(const Statement& s) {
   r.gallery_subjects = s.OptInt(19);
   r.search_kernel = s.Text(20);
   r.engine_settings = s.Text(21);
-  r.outcome = s.OptText(22);
+  r.outcome = s.OptParsed(22, "searches.outcome", ParseOutcomeKind);
   if (auto rank = s.OptInt(23)) r.outcome_rank = static_cast<int>(*rank);
   r.outcome_subject = s.OptText(24);
   r.outcome_by = s.OptText(25);
@@ -153,7 +156,7 @@ FaceResult ReadFace(const Statement& s) {
   f.height = static_cast<int>(s.Int(6));
   f.detector_score = s.Double(7);
   f.detector = s.Text(8);
-  f.quality.grade = s.Text(9);
+  f.quality.grade = s.OptParsed(9, "search_faces.quality_grade", ParseQualityGrade);
   f.quality.reasons = SplitLines(s.Text(10));
   f.quality.inter_eye_px = s.Double(11);
   f.quality.sharpness = s.Double(12);
@@ -176,7 +179,7 @@ OutboxRecord ReadOutbox(const Statement& s) {
   OutboxRecord o;
   o.id = s.Int(0);
   o.request_id = s.OptText(1);
-  o.kind = s.Text(2);
+  o.kind = s.Parsed(2, "outbox.kind", ParseReplyKind);
   o.message_id = s.Text(3);
   o.recipient = s.Text(4);
   o.raw = s.Blob(5);
@@ -184,7 +187,7 @@ OutboxRecord ReadOutbox(const Statement& s) {
   o.sent_at = s.OptText(7);
   o.attempts = static_cast<int>(s.Int(8));
   o.last_error = s.Text(9);
-  o.state = s.Text(10);
+  o.state = s.Parsed(10, "outbox.state", ParseOutboxState);
   o.sending_at = s.OptText(11);
   return o;
 }
@@ -193,8 +196,9 @@ constexpr const char* kDecisionColumns =
     "id, request_id, decision, analyst, reason, decided_at, override_reason, kind";
 
 DecisionRecord ReadDecision(const Statement& s) {
-  return DecisionRecord{s.Int(0),  s.Text(1), s.Text(2), s.Text(3),
-                        s.Text(4), s.Text(5), s.Text(6), s.Text(7)};
+  return DecisionRecord{
+      s.Int(0),  s.Text(1), s.Parsed(2, "decisions.decision", ParseDecision), s.Text(3), s.Text(4),
+      s.Text(5), s.Text(6), s.Parsed(7, "decisions.kind", ParseDecisionKind)};
 }
 
 int CurrentYear() {
@@ -282,31 +286,34 @@ std::optional<MessageRecord> Store::FindMessageByContent(const std::string& sha2
 std::int64_t Store::RecordMessage(const NewMessage& m) {
   auto s = db_.Prepare(
       "INSERT INTO messages (mailbox, uidvalidity, uid, sha256, message_id, size, received_at, "
-      "status, headers_only) VALUES (?, ?, ?, ?, ?, ?, ?, 'spooled', ?)");
+      "status, headers_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.Bind(1, m.mailbox)
       .Bind(2, m.uidvalidity)
       .Bind(3, m.uid)
       .Bind(4, m.sha256)
       .Bind(5, m.message_id);
-  s.Bind(6, m.size).Bind(7, UtcNow()).Bind(8, m.headers_only ? 1 : 0);
+  s.Bind(6, m.size).Bind(7, UtcNow()).Bind(8, ToString(MessageStatus::kSpooled));
+  s.Bind(9, m.headers_only ? 1 : 0);
   s.Run();
   return db_.LastInsertId();
 }
 
 std::vector<MessageRecord> Store::MessagesToProcess() {
   auto s = db_.Prepare(std::string("SELECT ") + kMessageColumns +
-                       " FROM messages WHERE status = 'spooled' ORDER BY id");
+                       " FROM messages WHERE status = ? ORDER BY id");
+  s.Bind(1, ToString(MessageStatus::kSpooled));
   std::vector<MessageRecord> out;
   while (s.Step()) out.push_back(ReadMessage(s));
   return out;
 }
 
-void Store::MarkMessageProcessed(std::int64_t id, const std::string& kind,
+void Store::MarkMessageProcessed(std::int64_t id, MessageKind kind,
                                  const std::optional<std::string>& request_id,
                                  const std::string& note) {
   auto s = db_.Prepare(
-      "UPDATE messages SET status = 'processed', kind = ?, request_id = ?, note = ? WHERE id = ?");
-  s.Bind(1, kind).Bind(2, request_id).Bind(3, note).Bind(4, id);
+      "UPDATE messages SET status = ?, kind = ?, request_id = ?, note = ? WHERE id = ?");
+  s.Bind(1, ToString(MessageStatus::kProcessed)).Bind(2, ToString(kind)).Bind(3, request_id);
+  s.Bind(4, note).Bind(5, id);
   s.Run();
 }
 
@@ -364,20 +371,17 @@ RequestRecord Store::CreateRequest(const NewRequest& r, const std::string& actor
       "incident_number, "
       "incident_type, purpose_text, purpose_code, notes, thread_message_id, created_at, "
       "updated_at) "
-      "VALUES (?, ?, ?, 'RECEIVED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  s.Bind(1, id)
-      .Bind(2, year)
-      .Bind(3, seq)
-      .Bind(4, r.requestor)
-      .Bind(5, r.requestor_name)
-      .Bind(6, r.subject);
-  s.Bind(7, r.incident_number)
-      .Bind(8, r.incident_type)
-      .Bind(9, r.purpose_text)
-      .Bind(10, r.purpose_code);
-  s.Bind(11, r.notes).Bind(12, r.thread_message_id).Bind(13, now).Bind(14, now);
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  const std::string received(ToString(RequestState::kReceived));
+  s.Bind(1, id).Bind(2, year).Bind(3, seq).Bind(4, received);
+  s.Bind(5, r.requestor).Bind(6, r.requestor_name).Bind(7, r.subject);
+  s.Bind(8, r.incident_number)
+      .Bind(9, r.incident_type)
+      .Bind(10, r.purpose_text)
+      .Bind(11, r.purpose_code);
+  s.Bind(12, r.notes).Bind(13, r.thread_message_id).Bind(14, now).Bind(15, now);
   s.Run();
-  AddEvent(id, actor, "request received", "from " + r.requestor, "", "RECEIVED");
+  AddEvent(id, actor, "request received", "from " + r.requestor, "", received);
   return GetRequest(id);
 }
 
@@ -474,14 +478,14 @@ std::vector<ProbeRecord> Store::Probes(const std::string& request_id) {
 
 // --- decisions --------------------------------------------------------------------------------
 
-std::int64_t Store::RecordDecision(const std::string& request_id, const std::string& decision,
+std::int64_t Store::RecordDecision(const std::string& request_id, Decision decision,
                                    const std::string& analyst, const std::string& reason,
-                                   const std::string& override_reason, const std::string& kind) {
+                                   const std::string& override_reason, DecisionKind kind) {
   auto s = db_.Prepare(
       "INSERT INTO decisions (request_id, decision, analyst, reason, decided_at, override_reason, "
       "kind) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  s.Bind(1, request_id).Bind(2, decision).Bind(3, analyst).Bind(4, reason).Bind(5, UtcNow());
-  s.Bind(6, override_reason).Bind(7, kind);
+  s.Bind(1, request_id).Bind(2, ToString(decision)).Bind(3, analyst).Bind(4, reason);
+  s.Bind(5, UtcNow()).Bind(6, override_reason).Bind(7, ToString(kind));
   s.Run();
   return db_.LastInsertId();
 }
@@ -526,7 +530,7 @@ std::int64_t Store::RecordSearch(const NewSearch& n) {
     auto ps = db_.Prepare(
         "INSERT INTO search_probes (search_id, probe_id, status, faces_found, detail, "
         "image_format) VALUES (?, ?, ?, ?, ?, ?)");
-    ps.Bind(1, search_id).Bind(2, p.probe_id).Bind(3, p.status).Bind(4, p.faces_found);
+    ps.Bind(1, search_id).Bind(2, p.probe_id).Bind(3, ToString(p.status)).Bind(4, p.faces_found);
     ps.Bind(5, p.detail).Bind(6, p.image_format);
     ps.Run();
   }
@@ -539,10 +543,10 @@ std::int64_t Store::RecordSearch(const NewSearch& n) {
     fs.Bind(1, search_id).Bind(2, f.probe_id).Bind(3, f.face_index).Bind(4, f.x).Bind(5, f.y);
     fs.Bind(6, f.width).Bind(7, f.height).Bind(8, f.detector_score).Bind(9, f.detector);
     const FaceQualityRecord& q = f.quality;
-    if (q.grade.empty())
-      fs.BindNull(10);
+    if (q.grade)
+      fs.Bind(10, ToString(*q.grade));
     else
-      fs.Bind(10, q.grade);
+      fs.BindNull(10);
     fs.Bind(11, JoinLines(q.reasons)).Bind(12, q.inter_eye_px).Bind(13, q.sharpness);
     fs.Bind(14, q.brightness).Bind(15, q.contrast).Bind(16, q.yaw_deg).Bind(17, q.roll_deg);
     fs.Bind(18, q.image_edited ? 1 : 0).Bind(19, JoinLines(q.image_signs));
@@ -608,7 +612,8 @@ std::vector<ProbeSearchRecord> Store::SearchProbes(std::int64_t search_id) {
   s.Bind(1, search_id);
   std::vector<ProbeSearchRecord> out;
   while (s.Step())
-    out.push_back({s.Int(0), s.Text(1), static_cast<int>(s.Int(2)), s.Text(3), s.Text(4)});
+    out.push_back({s.Int(0), s.Parsed(1, "search_probes.status", ParseProbeStatus),
+                   static_cast<int>(s.Int(2)), s.Text(3), s.Text(4)});
   return out;
 }
 
@@ -687,21 +692,22 @@ std::int64_t Store::CountReferences(const std::string& table, const std::string&
 
 // --- outbox -----------------------------------------------------------------------------------
 
-std::int64_t Store::QueueMail(const std::optional<std::string>& request_id, const std::string& kind,
+std::int64_t Store::QueueMail(const std::optional<std::string>& request_id, ReplyKind kind,
                               const std::string& message_id, const std::string& recipient,
                               const std::string& raw) {
   auto s = db_.Prepare(
-      "INSERT INTO outbox (request_id, kind, message_id, recipient, raw, created_at) VALUES (?, ?, "
-      "?, ?, ?, ?)");
-  s.Bind(1, request_id).Bind(2, kind).Bind(3, message_id).Bind(4, recipient);
-  s.BindBlob(5, raw.data(), raw.size()).Bind(6, UtcNow());
+      "INSERT INTO outbox (request_id, kind, message_id, recipient, raw, created_at, state) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  s.Bind(1, request_id).Bind(2, ToString(kind)).Bind(3, message_id).Bind(4, recipient);
+  s.BindBlob(5, raw.data(), raw.size()).Bind(6, UtcNow()).Bind(7, ToString(OutboxState::kQueued));
   s.Run();
   return db_.LastInsertId();
 }
 
 std::vector<OutboxRecord> Store::PendingMail() {
   auto s = db_.Prepare(std::string("SELECT ") + kOutboxColumns +
-                       " FROM outbox WHERE state <> 'sent' ORDER BY id");
+                       " FROM outbox WHERE state <> ? ORDER BY id");
+  s.Bind(1, ToString(OutboxState::kSent));
   std::vector<OutboxRecord> out;
   while (s.Step()) out.push_back(ReadOutbox(s));
   return out;
@@ -718,27 +724,26 @@ std::vector<OutboxRecord> Store::Mail(const std::string& request_id) {
 
 void Store::MarkMailSending(std::int64_t id) {
   auto s = db_.Prepare(
-      "UPDATE outbox SET state = 'sending', sending_at = ?, attempts = attempts + 1 WHERE id = ?");
-  s.Bind(1, UtcNow()).Bind(2, id);
+      "UPDATE outbox SET state = ?, sending_at = ?, attempts = attempts + 1 WHERE id = ?");
+  s.Bind(1, ToString(OutboxState::kSending)).Bind(2, UtcNow()).Bind(3, id);
   s.Run();
 }
 
 void Store::MarkMailSent(std::int64_t id) {
-  auto s =
-      db_.Prepare("UPDATE outbox SET state = 'sent', sent_at = ?, last_error = '' WHERE id = ?");
-  s.Bind(1, UtcNow()).Bind(2, id);
+  auto s = db_.Prepare("UPDATE outbox SET state = ?, sent_at = ?, last_error = '' WHERE id = ?");
+  s.Bind(1, ToString(OutboxState::kSent)).Bind(2, UtcNow()).Bind(3, id);
   s.Run();
 }
 
 void Store::MarkMailFailed(std::int64_t id, const std::string& error, bool maybe_delivered) {
   auto s = db_.Prepare(
-      "UPDATE outbox SET last_error = ?, state = CASE WHEN ? THEN state ELSE 'queued' END "
-      "WHERE id = ?");
-  s.Bind(1, error).Bind(2, maybe_delivered ? 1 : 0).Bind(3, id);
+      "UPDATE outbox SET last_error = ?, state = CASE WHEN ? THEN state ELSE ? END WHERE id = ?");
+  s.Bind(1, error).Bind(2, maybe_delivered ? 1 : 0).Bind(3, ToString(OutboxState::kQueued));
+  s.Bind(4, id);
   s.Run();
 }
 
-int Store::CountMail(const std::string& request_id, const std::vector<std::string>& kinds) {
+int Store::CountMail(const std::string& request_id, const std::vector<ReplyKind>& kinds) {
   int n = 0;
   for (const auto& m : Mail(request_id))
     if (std::find(kinds.begin(), kinds.end(), m.kind) != kinds.end()) ++n;

@@ -1,6 +1,8 @@
 // The casework store: every request, message, decision, search and reply in one SQLite database
 // (WAL, foreign keys, versioned schema). Each method is one statement or a few; callers group
-// them into one transaction with Begin() so that every workflow step is atomic.
+// them into one transaction with Begin() so that every workflow step is atomic. The enums of the
+// records are stored as the words of their ToString; reading a word rtcc does not know throws
+// SqliteError naming the column and the word.
 #pragma once
 
 #include <ctime>
@@ -48,10 +50,10 @@ class Store {
   // non-empty Message-ID, seen before under any UID.
   std::optional<MessageRecord> FindMessageByContent(const std::string& sha256,
                                                     const std::string& message_id);
-  // Records a spooled message (status "spooled"); returns its row id.
+  // Records a spooled message (MessageStatus::kSpooled); returns its row id.
   std::int64_t RecordMessage(const NewMessage& message);
   std::vector<MessageRecord> MessagesToProcess();
-  void MarkMessageProcessed(std::int64_t id, const std::string& kind,
+  void MarkMessageProcessed(std::int64_t id, MessageKind kind,
                             const std::optional<std::string>& request_id, const std::string& note);
   void MarkMessageMoved(std::int64_t id, const std::string& folder);
   // Request ids whose thread includes one of `message_ids` (messages received or sent).
@@ -94,12 +96,12 @@ class Store {
   std::vector<ProbeRecord> Probes(const std::string& request_id);
 
   // --- decisions ----------------------------------------------------------------------------
-  // `kind` "initial" or "research" (a subsequent search, policy 4.5.3.4); `override_reason`
-  // when an analyst approves a request flagged for a prohibited use (4.5.2).
-  std::int64_t RecordDecision(const std::string& request_id, const std::string& decision,
+  // `kind` kResearch for a subsequent search (policy 4.5.3.4); `override_reason` when an
+  // analyst approves a request flagged for a prohibited use (4.5.2).
+  std::int64_t RecordDecision(const std::string& request_id, Decision decision,
                               const std::string& analyst, const std::string& reason,
                               const std::string& override_reason = "",
-                              const std::string& kind = "initial");
+                              DecisionKind kind = DecisionKind::kInitial);
   std::vector<DecisionRecord> Decisions(const std::string& request_id);
   std::optional<DecisionRecord> LatestDecision(const std::string& request_id);
 
@@ -120,23 +122,23 @@ class Store {
                      const std::string& by);
 
   // --- outbox -------------------------------------------------------------------------------
-  std::int64_t QueueMail(const std::optional<std::string>& request_id, const std::string& kind,
+  std::int64_t QueueMail(const std::optional<std::string>& request_id, ReplyKind kind,
                          const std::string& message_id, const std::string& recipient,
                          const std::string& raw);
   // How many candidates results reply `outbox_id` lists (the monthly audit compares it with the
   // search, policy 4.5.3.2).
   void RecordCandidatesListed(std::int64_t outbox_id, int candidates);
-  // Messages not yet sent, oldest first: "queued", and "sending" ones whose outcome is unknown.
+  // Messages not yet sent, oldest first: queued, and sending ones whose outcome is unknown.
   std::vector<OutboxRecord> PendingMail();
   std::vector<OutboxRecord> Mail(const std::string& request_id);
   // Records that the message is about to be handed to SMTP (commit this before sending).
   void MarkMailSending(std::int64_t id);
   void MarkMailSent(std::int64_t id);
-  // A failed attempt. With `maybe_delivered` the row stays "sending" (the server may have taken
-  // it before failing: check the Sent folder before sending again); otherwise it is "queued".
+  // A failed attempt. With `maybe_delivered` the row stays kSending (the server may have taken
+  // it before failing: check the Sent folder before sending again); otherwise it is kQueued.
   void MarkMailFailed(std::int64_t id, const std::string& error, bool maybe_delivered);
   // How many replies of `kinds` were queued for `request_id`.
-  int CountMail(const std::string& request_id, const std::vector<std::string>& kinds);
+  int CountMail(const std::string& request_id, const std::vector<ReplyKind>& kinds);
 
   // --- events (what happened, by whom) ------------------------------------------------------
   void AddEvent(const std::optional<std::string>& request_id, const std::string& actor,

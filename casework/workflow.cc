@@ -29,14 +29,14 @@ void AddImages(Store& store, const std::string& request_id, const IncomingMail& 
     store.AddEvent(request_id, mail.from_address, "attachment not used", unused);
 }
 
-std::string KindOf(Automatic a) {
+MessageKind KindOf(Automatic a) {
   switch (a) {
     case Automatic::kAutoReply:
-      return "auto_reply";
+      return MessageKind::kAutoReply;
     case Automatic::kDeliveryReport:
-      return "delivery_report";
+      return MessageKind::kDeliveryReport;
     default:
-      return "automatic";
+      return MessageKind::kAutomatic;
   }
 }
 
@@ -55,7 +55,7 @@ IntakeResult RecordAutomatic(Store& store, const IncomingMail& mail,
   }
   store.AddEvent(request_id, kDaemon, action, detail);
   return {
-      KindOf(mail.automatic), request_id, Reply::kNone, {}, action + ": never answered (RFC 3834)"};
+      KindOf(mail.automatic), request_id, std::nullopt, {}, action + ": never answered (RFC 3834)"};
 }
 
 // Validates a RECEIVED or NEEDS_INFO request and moves it on (policy 4.5.3.1, 4.5.1).
@@ -79,12 +79,12 @@ IntakeResult Validate(Store& store, RequestRecord r, IntakeResult result,
   result.missing = MissingItems(Contents(store, r));
   if (result.missing.empty()) {
     store.Transition(r.id, RequestState::kPendingApproval, kDaemon, "request complete");
-    result.reply = Reply::kAcknowledgement;
+    result.reply = ReplyKind::kAcknowledgement;
   } else {
     if (r.state != RequestState::kNeedsInfo)
       store.Transition(r.id, RequestState::kNeedsInfo, kDaemon,
                        std::to_string(result.missing.size()) + " item(s) missing");
-    result.reply = Reply::kNeedsInfo;
+    result.reply = ReplyKind::kNeedsInfo;
   }
   return result;
 }
@@ -101,12 +101,13 @@ IntakeResult FileNewRequest(Store& store, const IncomingMail& mail, const Sender
   n.thread_message_id = mail.message_id;
   RequestRecord r = store.CreateRequest(n, kDaemon);
   AddImages(store, r.id, mail);
-  return Validate(store, r, IntakeResult{"request", r.id, Reply::kNone, {}, "new request"}, policy);
+  return Validate(
+      store, r, IntakeResult{MessageKind::kRequest, r.id, std::nullopt, {}, "new request"}, policy);
 }
 
 IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail,
                       const SenderPolicy& policy) {
-  IntakeResult result{"follow_up", r.id, Reply::kNone, {}, "follow-up"};
+  IntakeResult result{MessageKind::kFollowUp, r.id, std::nullopt, {}, "follow-up"};
   // Only the requestor may complete a request or report its outcome; anyone else's message in
   // the thread is kept with the request and nothing more.
   if (mail.from_address != r.requestor) {
@@ -116,16 +117,16 @@ IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail,
     return result;
   }
   if (mail.withdraw) {
-    result.kind = "withdrawal";
+    result.kind = MessageKind::kWithdrawal;
     if (CanTransition(r.state, RequestState::kWithdrawn)) {
       store.Transition(r.id, RequestState::kWithdrawn, mail.from_address,
                        "withdrawn by the requestor");
-      result.reply = Reply::kWithdrawn;
+      result.reply = ReplyKind::kWithdrawn;
       result.note = "withdrawn by the requestor";
     } else {
       store.AddEvent(r.id, mail.from_address, "withdrawal refused",
                      "the request is " + std::string(ToString(r.state)));
-      result.reply = Reply::kCannotWithdraw;
+      result.reply = ReplyKind::kCannotWithdraw;
       result.note = "too late to withdraw (" + std::string(ToString(r.state)) + ")";
     }
     return result;
@@ -134,23 +135,23 @@ IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail,
   if (mail.outcome &&
       (r.state == RequestState::kAwaitingOutcome || r.state == RequestState::kResultsSent)) {
     auto outcome = ParseOutcomeReport(*mail.outcome);
-    result.kind = "outcome";
+    result.kind = MessageKind::kOutcome;
     if (mail.verified_request_id != r.id) {
       // Found by subject tag or a guessable id only: do not let that change the log.
-      result.reply = Reply::kOutcomeNeedsThread;
+      result.reply = ReplyKind::kOutcomeNeedsThread;
       result.note = "outcome without a reply token: not recorded";
       store.AddEvent(r.id, mail.from_address, "outcome not recorded",
                      "the message does not reply to rtcc's own mail: " + *mail.outcome);
       return result;
     }
     if (!outcome) {
-      result.reply = Reply::kOutcomeUnclear;
+      result.reply = ReplyKind::kOutcomeUnclear;
       result.note = "outcome not understood: " + *mail.outcome;
       store.AddEvent(r.id, mail.from_address, "outcome not understood", *mail.outcome);
       return result;
     }
     RecordOutcome(store, r.id, *outcome, *mail.outcome, mail.from_address);
-    result.reply = Reply::kOutcomeRecorded;
+    result.reply = ReplyKind::kOutcomeRecorded;
     result.note = "outcome: " + std::string(ToString(outcome->kind));
     return result;
   }
@@ -172,15 +173,16 @@ IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail,
 
 // Policy 4.5: an analyst's decision on a PENDING_APPROVAL request, with who and why.
 DecisionRecord Decide(Store& store, const std::string& request_id, const Operator& analyst,
-                      const std::string& reason, const std::string& decision, RequestState to,
+                      const std::string& reason, Decision decision, RequestState to,
                       const std::string& override_reason) {
   if (analyst.name.empty() || reason.empty())
     throw WorkflowError("a decision needs the analyst's name and a reason");
   RequestRecord r = store.GetRequest(request_id);
   if (r.state != RequestState::kPendingApproval)
     throw WorkflowError("request " + request_id + " is " + std::string(ToString(r.state)) +
-                        "; only a PENDING_APPROVAL request can be " + decision);
-  if (decision == "approved") {
+                        "; only a PENDING_APPROVAL request can be " + Word(decision));
+  const bool approval = decision == Decision::kApproved;
+  if (approval) {
     if (!analyst.email.empty() && Lower(analyst.email) == Lower(r.requestor))
       throw WorkflowError(analyst.name + " filed " + request_id +
                           " and cannot approve it: another analyst must (policy 4.5)");
@@ -191,11 +193,10 @@ DecisionRecord Decide(Store& store, const std::string& request_id, const Operato
           (r.flags.size() > 1 ? " and " + std::to_string(r.flags.size() - 1) + " more" : "") +
           "); approving it needs --override with the reason it is allowed");
   }
-  store.RecordDecision(request_id, decision, analyst.name, reason,
-                       decision == "approved" ? override_reason : "");
-  if (decision == "approved" && !r.flags.empty())
+  store.RecordDecision(request_id, decision, analyst.name, reason, approval ? override_reason : "");
+  if (approval && !r.flags.empty())
     store.AddEvent(request_id, analyst.name, "flag overridden", override_reason);
-  store.Transition(request_id, to, analyst.name, decision + ": " + reason);
+  store.Transition(request_id, to, analyst.name, Word(decision) + ": " + reason);
   return *store.LatestDecision(request_id);
 }
 
@@ -208,9 +209,9 @@ IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& 
   if (!IsAuthorizedSender(mail.from_address, senders.allowed_domains, senders.allowed_addresses)) {
     store.AddEvent(std::nullopt, kDaemon, "unauthorized sender quarantined",
                    "from '" + mail.from_address + "' subject '" + mail.subject + "'");
-    return {"unauthorized",
+    return {MessageKind::kUnauthorized,
             std::nullopt,
-            Reply::kNone,
+            std::nullopt,
             {},
             "sender not on the allow-list (policy 4.5)"};
   }
@@ -218,9 +219,9 @@ IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& 
     store.AddEvent(std::nullopt, kDaemon, "unauthenticated sender quarantined",
                    "from '" + mail.from_address + "' subject '" + mail.subject +
                        "': " + mail.authentication_note);
-    return {"unauthorized",
+    return {MessageKind::kUnauthorized,
             std::nullopt,
-            Reply::kNone,
+            std::nullopt,
             {},
             "sender not vouched for by the receiving server (" + mail.authentication_note + ")"};
   }
@@ -239,8 +240,11 @@ IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& 
   if (mail.automatic != Automatic::kNo) return RecordAutomatic(store, mail, request_id);
   if (mail.oversize) {
     store.AddEvent(request_id, kDaemon, "message over the size cap", "from " + mail.from_address);
-    return {
-        "oversize", request_id, Reply::kTooLarge, {}, "over the size cap: not read, sender told"};
+    return {MessageKind::kOversize,
+            request_id,
+            ReplyKind::kTooLarge,
+            {},
+            "over the size cap: not read, sender told"};
   }
   if (request_id) return FollowUp(store, store.GetRequest(*request_id), mail, senders);
   return FileNewRequest(store, mail, senders);
@@ -248,13 +252,13 @@ IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& 
 
 DecisionRecord Approve(Store& store, const std::string& request_id, const Operator& analyst,
                        const std::string& reason, const std::string& override_reason) {
-  return Decide(store, request_id, analyst, reason, "approved", RequestState::kSearching,
+  return Decide(store, request_id, analyst, reason, Decision::kApproved, RequestState::kSearching,
                 override_reason);
 }
 
 DecisionRecord Deny(Store& store, const std::string& request_id, const Operator& analyst,
                     const std::string& reason) {
-  return Decide(store, request_id, analyst, reason, "denied", RequestState::kDenied, "");
+  return Decide(store, request_id, analyst, reason, Decision::kDenied, RequestState::kDenied, "");
 }
 
 DecisionRecord ApproveResearch(Store& store, const std::string& request_id, const Operator& analyst,
@@ -266,7 +270,7 @@ DecisionRecord ApproveResearch(Store& store, const std::string& request_id, cons
   if (searches.empty())
     throw WorkflowError(request_id + " has not been searched yet: approve it first");
   const auto& last = searches.back();
-  bool identified = last.outcome == std::string("positive");
+  bool identified = last.outcome == OutcomeKind::kPositive;
   if (r.state != RequestState::kAwaitingOutcome &&
       !(r.state == RequestState::kClosed && !identified))
     throw WorkflowError("request " + request_id + " is " + std::string(ToString(r.state)) +
@@ -276,7 +280,8 @@ DecisionRecord ApproveResearch(Store& store, const std::string& request_id, cons
   if (!analyst.email.empty() && Lower(analyst.email) == Lower(r.requestor))
     throw WorkflowError(analyst.name + " filed " + request_id +
                         " and cannot approve its re-search");
-  store.RecordDecision(request_id, "approved", analyst.name, reason, "", "research");
+  store.RecordDecision(request_id, Decision::kApproved, analyst.name, reason, "",
+                       DecisionKind::kResearch);
   store.Transition(request_id, RequestState::kSearching, analyst.name,
                    "re-search of search " + std::to_string(last.id) + ": " + reason);
   return *store.LatestDecision(request_id);
@@ -285,7 +290,7 @@ DecisionRecord ApproveResearch(Store& store, const std::string& request_id, cons
 SearchAuthorization AuthorizeSearch(Store& store, const std::string& request_id) {
   RequestRecord r = store.GetRequest(request_id);
   auto decision = store.LatestDecision(request_id);
-  if (r.state != RequestState::kSearching || !decision || decision->decision != "approved")
+  if (r.state != RequestState::kSearching || !decision || decision->decision != Decision::kApproved)
     throw WorkflowError("policy 4.5: request " + request_id + " has no approval in force (state " +
                         std::string(ToString(r.state)) + "); no search");
   return {r, *decision, store.Probes(request_id)};
@@ -295,7 +300,7 @@ std::int64_t RecordSearchResults(Store& store, const SearchAuthorization& auth, 
   search.request_id = auth.request.id;
   search.decision_id = auth.approval.id;
   search.analyst = auth.approval.analyst;
-  if (auth.approval.kind == "research") {
+  if (auth.approval.kind == DecisionKind::kResearch) {
     auto earlier = store.Searches(auth.request.id);
     if (!earlier.empty()) search.parent_search_id = earlier.back().id;  // policy 4.5.3.4
   }
@@ -311,8 +316,8 @@ std::int64_t RecordSearchResults(Store& store, const SearchAuthorization& auth, 
 void MarkReplySent(Store& store, const OutboxRecord& mail) {
   store.MarkMailSent(mail.id);
   if (!mail.request_id) return;
-  store.AddEvent(mail.request_id, "rtccd", "reply sent", mail.kind + " to " + mail.recipient);
-  if (mail.kind == "results" &&
+  store.AddEvent(mail.request_id, "rtccd", "reply sent", Word(mail.kind) + " to " + mail.recipient);
+  if (mail.kind == ReplyKind::kResults &&
       store.GetRequest(*mail.request_id).state == RequestState::kResultsSent)
     store.Transition(*mail.request_id, RequestState::kAwaitingOutcome, "rtccd",
                      "results delivered to SMTP");

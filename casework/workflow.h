@@ -74,26 +74,13 @@ struct SenderPolicy {
   std::vector<ProhibitedPhrase> prohibited_phrases = DefaultProhibitedPhrases();
 };
 
-// What the caller must send in reply (rendered from templates/, queued in the same transaction).
-enum class Reply {
-  kNone,
-  kAcknowledgement,
-  kNeedsInfo,
-  kOutcomeRecorded,
-  kOutcomeUnclear,
-  kOutcomeNeedsThread,  // an outcome without a reply token: ask for a reply to rtcc's own mail
-  kTooLarge,            // the message is over the size cap
-  kWithdrawn,           // the requestor withdrew the request
-  kCannotWithdraw,      // too late to withdraw: the search has run (or it was decided)
-};
-
 struct IntakeResult {
-  // messages.kind: "request", "follow_up", "outcome", "unauthorized", "oversize", and for
-  // automatic mail "auto_reply", "delivery_report" or "automatic"
-  std::string kind;
+  MessageKind kind = MessageKind::kRequest;  // messages.kind
   std::optional<std::string> request_id;
-  Reply reply = Reply::kNone;
-  std::vector<std::string> missing;  // for kNeedsInfo: one sentence per missing item
+  // What the caller must send in reply (rendered from templates/, queued in the same
+  // transaction): one of the kinds intake sends on its own (IntakeReplyKinds), or none.
+  std::optional<ReplyKind> reply;
+  std::vector<std::string> missing;  // for ReplyKind::kNeedsInfo: one sentence per missing item
   std::string note;                  // for the log
 };
 
@@ -128,8 +115,8 @@ DecisionRecord Deny(Store& store, const std::string& request_id, const Operator&
 
 // Policy 4.5.3.4: a subsequent search of the same probes when no identification was made: the
 // request must be AWAITING_OUTCOME, or CLOSED without a positive identification. Records an
-// approval of kind "research" and moves the request to SEARCHING; the search is logged as its own
-// row linked to the previous one.
+// approval of kind DecisionKind::kResearch and moves the request to SEARCHING; the search is
+// logged as its own row linked to the previous one.
 DecisionRecord ApproveResearch(Store& store, const std::string& request_id, const Operator& analyst,
                                const std::string& reason);
 

@@ -66,8 +66,8 @@ class WorkflowTest : public ::testing::Test {
 
 TEST_F(WorkflowTest, CompleteRequestWaitsForApprovalAndIsAcknowledged) {
   auto r = Run(CompleteRequest());
-  EXPECT_EQ(r.kind, "request");
-  EXPECT_EQ(r.reply, Reply::kAcknowledgement);
+  EXPECT_EQ(r.kind, MessageKind::kRequest);
+  EXPECT_EQ(r.reply, ReplyKind::kAcknowledgement);
   ASSERT_TRUE(r.request_id);
   auto req = store_->GetRequest(*r.request_id);
   EXPECT_EQ(req.state, RequestState::kPendingApproval);
@@ -82,7 +82,7 @@ TEST_F(WorkflowTest, IncompleteRequestNeedsInfoUntilAFollowUpCompletesIt) {
   IncomingMail first = Mail("m1@pd.test");
   first.incident_type = "Robbery";
   auto r = Run(first);
-  EXPECT_EQ(r.reply, Reply::kNeedsInfo);
+  EXPECT_EQ(r.reply, ReplyKind::kNeedsInfo);
   ASSERT_EQ(r.missing.size(), 2u);  // no probe, no purpose
   EXPECT_NE(r.missing[0].find("probe"), std::string::npos);
   EXPECT_NE(r.missing[1].find("purpose"), std::string::npos);
@@ -94,7 +94,7 @@ TEST_F(WorkflowTest, IncompleteRequestNeedsInfoUntilAFollowUpCompletesIt) {
   second.purpose = "witness";
   auto r2 = Run(second);
   EXPECT_EQ(r2.request_id, r.request_id);
-  EXPECT_EQ(r2.reply, Reply::kNeedsInfo);
+  EXPECT_EQ(r2.reply, ReplyKind::kNeedsInfo);
   ASSERT_EQ(r2.missing.size(), 1u);
 
   IncomingMail third = Mail("m3@pd.test");
@@ -102,7 +102,7 @@ TEST_F(WorkflowTest, IncompleteRequestNeedsInfoUntilAFollowUpCompletesIt) {
   third.images = {{"p.jpg", "image/jpeg", "def", 10}};
   auto r3 = Run(third);
   EXPECT_EQ(r3.request_id, r.request_id);
-  EXPECT_EQ(r3.reply, Reply::kAcknowledgement);
+  EXPECT_EQ(r3.reply, ReplyKind::kAcknowledgement);
   auto req = store_->GetRequest(*r.request_id);
   EXPECT_EQ(req.state, RequestState::kPendingApproval);
   EXPECT_EQ(req.purpose_text, "witness");
@@ -112,16 +112,16 @@ TEST_F(WorkflowTest, UnauthorizedAndAutomaticMailIsNeverAnswered) {
   IncomingMail m = CompleteRequest();
   m.from_address = "stranger@elsewhere.test";
   auto r = Run(m);
-  EXPECT_EQ(r.kind, "unauthorized");
-  EXPECT_EQ(r.reply, Reply::kNone);
+  EXPECT_EQ(r.kind, MessageKind::kUnauthorized);
+  EXPECT_EQ(r.reply, std::nullopt);
   EXPECT_FALSE(r.request_id.has_value());
   EXPECT_TRUE(store_->ListRequests().empty());
 
   IncomingMail ooo = Mail("ooo@pd.test");
   ooo.automatic = Automatic::kAutoReply;
   auto r2 = Run(ooo);
-  EXPECT_EQ(r2.kind, "auto_reply");
-  EXPECT_EQ(r2.reply, Reply::kNone);
+  EXPECT_EQ(r2.kind, MessageKind::kAutoReply);
+  EXPECT_EQ(r2.reply, std::nullopt);
   EXPECT_TRUE(store_->ListRequests().empty());
 }
 
@@ -140,15 +140,15 @@ TEST_F(WorkflowTest, BouncesAndAutoRepliesAboutRtccsMailAreRecordedOnTheirReques
   bounce.delivery_action = DeliveryAction::kFailed;
   bounce.delivery_reason = "det@pd.test: 5.2.2 mailbox full";
   auto r = Run(bounce);
-  EXPECT_EQ(r.kind, "delivery_report");
+  EXPECT_EQ(r.kind, MessageKind::kDeliveryReport);
   EXPECT_EQ(r.request_id, id);
-  EXPECT_EQ(r.reply, Reply::kNone);
+  EXPECT_EQ(r.reply, std::nullopt);
 
   IncomingMail ooo = Mail("oof1@pd.test");
   ooo.automatic = Automatic::kAutoReply;
   ooo.verified_request_id = id;
   ooo.subject = "Automatic reply: FR request";
-  EXPECT_EQ(Run(ooo).kind, "auto_reply");
+  EXPECT_EQ(Run(ooo).kind, MessageKind::kAutoReply);
 
   std::vector<std::string> actions;
   for (const auto& e : store_->Events(id)) actions.push_back(e.action + ": " + e.detail);
@@ -164,11 +164,11 @@ TEST_F(WorkflowTest, BouncesAndAutoRepliesAboutRtccsMailAreRecordedOnTheirReques
   IncomingMail stray = bounce;
   stray.message_row = Record("dsn2@mail.elsewhere.test");
   stray.verified_request_id.reset();
-  EXPECT_EQ(Run(stray).kind, "unauthorized");
+  EXPECT_EQ(Run(stray).kind, MessageKind::kUnauthorized);
   // A token of a request that does not exist proves nothing either.
   stray.message_row = Record("dsn3@mail.elsewhere.test");
   stray.verified_request_id = "RTCC-1999-000001";
-  EXPECT_EQ(Run(stray).kind, "unauthorized");
+  EXPECT_EQ(Run(stray).kind, MessageKind::kUnauthorized);
 }
 
 TEST_F(WorkflowTest, AttachmentsThatAreNotProbesAreRecordedWithTheRequest) {
@@ -186,21 +186,21 @@ TEST_F(WorkflowTest, WhenRequiredOnlyServerAuthenticatedSendersMayFile) {
   IncomingMail forged = CompleteRequest();
   forged.authentication_note = "dkim=fail dmarc=fail";
   auto r = Run(forged);
-  EXPECT_EQ(r.kind, "unauthorized");
-  EXPECT_EQ(r.reply, Reply::kNone);
+  EXPECT_EQ(r.kind, MessageKind::kUnauthorized);
+  EXPECT_EQ(r.reply, std::nullopt);
   EXPECT_TRUE(store_->ListRequests().empty());
 
   IncomingMail genuine = CompleteRequest("m2@pd.test");
   genuine.sender_authenticated = true;
-  EXPECT_EQ(Run(genuine).kind, "request");
+  EXPECT_EQ(Run(genuine).kind, MessageKind::kRequest);
 }
 
 TEST_F(WorkflowTest, OversizeMessagesAreToldAndFileNothing) {
   IncomingMail big = CompleteRequest();
   big.oversize = true;
   auto r = Run(big);
-  EXPECT_EQ(r.kind, "oversize");
-  EXPECT_EQ(r.reply, Reply::kTooLarge);
+  EXPECT_EQ(r.kind, MessageKind::kOversize);
+  EXPECT_EQ(r.reply, ReplyKind::kTooLarge);
   EXPECT_FALSE(r.request_id.has_value());
   EXPECT_TRUE(store_->ListRequests().empty());
 }
@@ -221,7 +221,7 @@ TEST_F(WorkflowTest, DecisionsNeedAPendingRequestAnAnalystAndAReason) {
   EXPECT_THROW(Approve(*store_, *r.request_id, "", "reason"), WorkflowError);
   EXPECT_THROW(Approve(*store_, "RTCC-2026-999999", "analyst", "reason"), WorkflowError);
   auto d = Deny(*store_, *r.request_id, "analyst", "probe shows no face");
-  EXPECT_EQ(d.decision, "denied");
+  EXPECT_EQ(d.decision, Decision::kDenied);
   EXPECT_EQ(store_->GetRequest(*r.request_id).state, RequestState::kDenied);
   EXPECT_THROW(Approve(*store_, *r.request_id, "analyst", "changed my mind"), WorkflowError);
 }
@@ -257,7 +257,7 @@ TEST_F(WorkflowTest, SearchResultsOutcomeAndTheSearchLog) {
   face.candidates = {{1, "John_Salley", "a.jpg", 0.31}, {2, "John_Simm", "b.jpg", 0.58}};
   s.faces = {face};
   std::int64_t search_id = RecordSearchResults(*store_, auth, s);
-  store_->QueueMail(id, "results", "r1@rtcc.test", "det@pd.test", "raw");
+  store_->QueueMail(id, ReplyKind::kResults, "r1@rtcc.test", "det@pd.test", "raw");
   txn.Commit();
 
   EXPECT_EQ(store_->GetRequest(id).state, RequestState::kResultsSent);
@@ -290,7 +290,7 @@ TEST_F(WorkflowTest, SearchResultsOutcomeAndTheSearchLog) {
   tagged.subject = "Re: results [" + id + "]";
   tagged.outcome = "positive identification";
   auto t = Run(tagged);
-  EXPECT_EQ(t.reply, Reply::kOutcomeNeedsThread);
+  EXPECT_EQ(t.reply, ReplyKind::kOutcomeNeedsThread);
   EXPECT_EQ(store_->GetRequest(id).state, RequestState::kAwaitingOutcome);
   EXPECT_FALSE(store_->SearchLog()[0].positive_identification.has_value());
 
@@ -299,8 +299,8 @@ TEST_F(WorkflowTest, SearchResultsOutcomeAndTheSearchLog) {
   reply.verified_request_id = id;  // it answers rtcc's own results mail
   reply.outcome = "positive identification";
   auto r = Run(reply);
-  EXPECT_EQ(r.kind, "outcome");
-  EXPECT_EQ(r.reply, Reply::kOutcomeRecorded);
+  EXPECT_EQ(r.kind, MessageKind::kOutcome);
+  EXPECT_EQ(r.reply, ReplyKind::kOutcomeRecorded);
   EXPECT_EQ(store_->GetRequest(id).state, RequestState::kClosed);
   EXPECT_EQ(store_->SearchLog()[0].positive_identification, true);
 }
@@ -319,14 +319,14 @@ TEST_F(WorkflowTest, OutcomeFromSomeoneElseIsNotRecorded) {
   reply.outcome = "positive identification";
   auto r = Run(reply);
   EXPECT_EQ(r.request_id, id);
-  EXPECT_EQ(r.reply, Reply::kNone);
+  EXPECT_EQ(r.reply, std::nullopt);
   EXPECT_EQ(store_->GetRequest(id).state, RequestState::kResultsSent);
   EXPECT_FALSE(store_->SearchLog()[0].positive_identification.has_value());
 }
 
 TEST_F(WorkflowTest, AFailedSendIsRetriedButAPossiblyDeliveredOneIsCheckedFirst) {
   auto queue = [&](const std::string& message_id) {
-    store_->QueueMail(std::nullopt, "ack", message_id, "det@pd.test", "raw");
+    store_->QueueMail(std::nullopt, ReplyKind::kAcknowledgement, message_id, "det@pd.test", "raw");
     for (const auto& m : store_->PendingMail())
       if (m.message_id == message_id) return m.id;
     ADD_FAILURE() << message_id << " not pending";
@@ -340,10 +340,11 @@ TEST_F(WorkflowTest, AFailedSendIsRetriedButAPossiblyDeliveredOneIsCheckedFirst)
   store_->MarkMailFailed(unknown, "connection lost after DATA", /*maybe_delivered=*/true);
   for (const auto& m : store_->PendingMail()) {
     if (m.id == refused) {
-      EXPECT_EQ(m.state, "queued") << "never reached the server: send again at once";
+      EXPECT_EQ(m.state, OutboxState::kQueued) << "never reached the server: send again at once";
       EXPECT_EQ(m.last_error, "login denied");
     } else {
-      EXPECT_EQ(m.state, "sending") << "may have gone out: look in Sent before resending";
+      EXPECT_EQ(m.state, OutboxState::kSending)
+          << "may have gone out: look in Sent before resending";
     }
     EXPECT_EQ(m.attempts, 1);
   }
@@ -369,6 +370,72 @@ TEST_F(WorkflowTest, IllegalTransitionsAreRefusedWithTheStates) {
     EXPECT_NE(std::string(e.what()).find("PENDING_APPROVAL"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("CLOSED"), std::string::npos);
   }
+}
+
+// The message of the SqliteError `read` throws, "" when none is.
+template <typename Fn>
+std::string SqliteErrorOf(Fn read) {
+  try {
+    read();
+  } catch (const SqliteError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST_F(WorkflowTest, TheSameWordsAreStoredAsBefore) {
+  NewRequest filed;
+  filed.requestor = "det@pd.test";
+  auto id = store_->CreateRequest(filed, "rtccd").id;
+  store_->QueueMail(id, ReplyKind::kNeedsInfo, "<a@rtcc>", "det@pd.test", "raw");
+  store_->RecordDecision(id, Decision::kDenied, "analyst", "no", "", DecisionKind::kResearch);
+  std::int64_t row = store_->RecordMessage({"INBOX", 1, 1, "sha", "<m@pd>", 10, false});
+  auto words = [&](const std::string& sql) {
+    auto s = store_->db().Prepare(sql);
+    EXPECT_TRUE(s.Step()) << sql;
+    return s.Text(0) + " " + s.Text(1);
+  };
+  EXPECT_EQ(words("SELECT kind, state FROM outbox"), "needs_info queued");
+  EXPECT_EQ(words("SELECT decision, kind FROM decisions"), "denied research");
+  EXPECT_EQ(words("SELECT status, kind FROM messages"), "spooled ");
+  EXPECT_EQ(words("SELECT state, id FROM requests").substr(0, 9), "RECEIVED ");
+  store_->MarkMessageProcessed(row, MessageKind::kFollowUp, id, "");
+  EXPECT_EQ(words("SELECT status, kind FROM messages"), "processed follow_up");
+  auto m = store_->FindMessage("INBOX", 1, 1);
+  EXPECT_EQ(m->status, MessageStatus::kProcessed);
+  EXPECT_EQ(m->kind, MessageKind::kFollowUp);
+  store_->MarkMailSending(store_->Mail(id)[0].id);
+  EXPECT_EQ(words("SELECT state, kind FROM outbox"), "sending needs_info");
+  EXPECT_EQ(store_->PendingMail()[0].state, OutboxState::kSending);
+}
+
+TEST_F(WorkflowTest, AWordRtccDoesNotKnowIsAnErrorNamingColumnAndWord) {
+  NewRequest filed;
+  filed.requestor = "det@pd.test";
+  auto id = store_->CreateRequest(filed, "rtccd").id;
+  // outbox.kind and requests.state have no CHECK of their own: only the code knows the words.
+  store_->db().Exec(
+      "INSERT INTO outbox (request_id, kind, message_id, recipient, raw, created_at) "
+      "VALUES ('" +
+      id + "', 'notice', '<n@rtcc>', 'det@pd.test', 'raw', 't')");
+  std::string error = SqliteErrorOf([&] { store_->PendingMail(); });
+  EXPECT_NE(error.find("outbox.kind"), std::string::npos) << error;
+  EXPECT_NE(error.find("'notice'"), std::string::npos) << error;
+
+  store_->db().Exec("UPDATE requests SET state = 'ON_HOLD'");
+  error = SqliteErrorOf([&] { store_->GetRequest(id); });
+  EXPECT_NE(error.find("requests.state"), std::string::npos) << error;
+  EXPECT_NE(error.find("'ON_HOLD'"), std::string::npos) << error;
+
+  std::int64_t row = store_->RecordMessage({"INBOX", 1, 1, "sha", "<m@pd>", 10, false});
+  store_->db().Exec("UPDATE messages SET status = 'processed', kind = 'spam' WHERE id = " +
+                    std::to_string(row));
+  error = SqliteErrorOf([&] { store_->FindMessage("INBOX", 1, 1); });
+  EXPECT_NE(error.find("messages.kind holds 'spam'"), std::string::npos) << error;
+  store_->db().Exec("UPDATE messages SET kind = '' WHERE id = " + std::to_string(row));
+  error = SqliteErrorOf([&] { store_->FindMessage("INBOX", 1, 1); });
+  EXPECT_NE(error.find("messages.kind holds ''"), std::string::npos)
+      << "a processed message says what it was: " << error;
 }
 
 }  // namespace

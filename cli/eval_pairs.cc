@@ -83,7 +83,8 @@ ImageResult AnalyzeOne(const EvalPairsOptions& options, matcher::FaceEngine& eng
     if (const matcher::DetectedFace* f = CentralFace(a)) {
       r.embedding = f->embedding;
       r.grade = f->quality.grade;
-      r.by_fallback = f->detector == "mmod" && options.engine.detector != matcher::Detector::kMmod;
+      r.by_fallback = f->detector == matcher::Detector::kMmod &&
+                      options.engine.detector != matcher::Detector::kMmod;
     }
   } catch (const matcher::ImageError& e) {
     r.error = e.what();

@@ -35,9 +35,17 @@ std::string PurposeCell(const RequestRecord& r) {
   return r.purpose_text ? "? " + *r.purpose_text : "-";
 }
 
+using casework::Word;
+
+// A vocabulary's word as stored, e.g. "positive", as JSON: null when not recorded.
+template <typename E>
+std::string JsonWord(const std::optional<E>& value) {
+  return value ? JsonString(Word(*value)) : "null";
+}
+
 std::string OutcomeText(const casework::SearchRecord& s) {
   if (!s.outcome) return "unknown";
-  std::string t = *s.outcome;
+  std::string t = Word(*s.outcome);
   if (s.outcome_rank) t += " (rank " + std::to_string(*s.outcome_rank) + ")";
   if (s.outcome_subject) t += " (" + *s.outcome_subject + ")";
   return t;
@@ -104,15 +112,16 @@ void PrintFace(const casework::FaceResult& f, int probe_index) {
   if (!f.crop_jpeg.empty()) std::cout << "  crop " << f.crop_jpeg.size() << " bytes";
   std::cout << "\n";
   const auto& q = f.quality;
-  if (q.grade.empty()) {
+  if (!q.grade) {
     std::cout << "    quality: not recorded\n";
   } else {
-    std::cout << "    quality: " << q.grade << "  eyes " << Fixed(q.inter_eye_px, 1)
+    std::cout << "    quality: " << ToString(*q.grade) << "  eyes " << Fixed(q.inter_eye_px, 1)
               << " px, sharpness " << Fixed(q.sharpness, 4) << ", yaw " << Fixed(q.yaw_deg, 1)
               << ", roll " << Fixed(q.roll_deg, 1) << ", brightness " << Fixed(q.brightness, 0)
               << ", contrast " << Fixed(q.contrast, 0)
               << (q.image_edited ? ", saved by an image editor" : "") << "\n";
-    if (q.grade == "poor") std::cout << "    " << casework::PoorQualityWarning() << "\n";
+    if (q.grade == casework::QualityGrade::kPoor)
+      std::cout << "    " << casework::PoorQualityWarning() << "\n";
     for (const auto& reason : q.reasons) std::cout << "    - " << reason << "\n";
     for (const auto& sign : q.image_signs) std::cout << "    - file: " << sign << "\n";
   }
@@ -142,9 +151,10 @@ void PrintSearch(Store& store, const casework::SearchRecord& s,
   for (const auto& p : probes) {
     ++index;
     for (const auto& o : outcomes)
-      if (o.probe_id == p.id && o.status != "searched")
-        std::cout << "  probe " << index << " (" << p.filename
-                  << "): " << (o.status == "no_face" ? "no face found" : "unreadable: " + o.detail)
+      if (o.probe_id == p.id && o.status != casework::ProbeStatus::kSearched)
+        std::cout << "  probe " << index << " (" << p.filename << "): "
+                  << (o.status == casework::ProbeStatus::kNoFace ? "no face found"
+                                                                 : "unreadable: " + o.detail)
                   << "\n";
     for (const auto& f : faces)
       if (f.probe_id == p.id) PrintFace(f, index);
@@ -164,11 +174,11 @@ void Show(Store& store, const std::string& id, bool json) {
            {"analyst", JsonString(s.analyst)},
            {"candidates", std::to_string(s.candidate_count)},
            {"parent_search_id", s.parent_search_id ? std::to_string(*s.parent_search_id) : "null"},
-           {"outcome", JsonOrNull(s.outcome)}}));
+           {"outcome", JsonWord(s.outcome)}}));
     std::vector<std::string> decisions;
     for (const auto& d : store.Decisions(r.id))
-      decisions.push_back(JsonObject({{"decision", JsonString(d.decision)},
-                                      {"kind", JsonString(d.kind)},
+      decisions.push_back(JsonObject({{"decision", JsonString(Word(d.decision))},
+                                      {"kind", JsonString(Word(d.kind))},
                                       {"analyst", JsonString(d.analyst)},
                                       {"reason", JsonString(d.reason)},
                                       {"override_reason", JsonString(d.override_reason)},
@@ -201,16 +211,16 @@ void Show(Store& store, const std::string& id, bool json) {
               << p.size << " bytes  sha256 " << p.sha256 << "\n";
   std::cout << "\nDecisions\n";
   for (const auto& d : store.Decisions(r.id))
-    std::cout << "  " << d.decided_at << "  " << d.decision
-              << (d.kind == "research" ? " (re-search)" : "") << " by " << d.analyst << ": "
-              << d.reason << (d.override_reason.empty() ? "" : "  OVERRIDE: " + d.override_reason)
-              << "\n";
+    std::cout << "  " << d.decided_at << "  " << ToString(d.decision)
+              << (d.kind == casework::DecisionKind::kResearch ? " (re-search)" : "") << " by "
+              << d.analyst << ": " << d.reason
+              << (d.override_reason.empty() ? "" : "  OVERRIDE: " + d.override_reason) << "\n";
   auto probes = store.Probes(r.id);
   for (const auto& s : store.Searches(r.id)) PrintSearch(store, s, probes);
   std::cout << "\nMail sent\n";
   for (const auto& m : store.Mail(r.id))
-    std::cout << "  " << m.created_at << "  " << Cell(m.kind, 18)
-              << (m.sent_at ? "sent " + *m.sent_at : m.state)
+    std::cout << "  " << m.created_at << "  " << Cell(Word(m.kind), 18)
+              << (m.sent_at ? "sent " + *m.sent_at : Word(m.state))
               << (m.last_error.empty() ? "" : "  last error: " + m.last_error) << "\n";
   std::cout << "\nHistory\n";
   for (const auto& e : store.Events(r.id))
@@ -250,7 +260,7 @@ void PrintLog(Store& store, bool json) {
            {"yielded_results", s.yielded_results ? "true" : "false"},
            {"positive_identification",
             s.positive_identification ? (*s.positive_identification ? "true" : "false") : "null"},
-           {"outcome", JsonOrNull(s.outcome)},
+           {"outcome", JsonWord(s.outcome)},
            {"analyst", JsonString(s.analyst)},
            {"candidates", std::to_string(s.candidate_count)},
            {"parent_search_id",

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "base/enum_names.h"
+
 namespace rtcc::config {
 namespace {
 
@@ -146,7 +148,21 @@ mail::ServerConfig Server(const Reader& r, const std::string& section, const cha
   return s;
 }
 
+constexpr base::EnumNames<SenderAuthentication, 3> kSenderAuthentications = {{
+    {SenderAuthentication::kNone, ""},
+    {SenderAuthentication::kDkim, "dkim"},
+    {SenderAuthentication::kDmarc, "dmarc"},
+}};
+
 }  // namespace
+
+std::string_view ToString(SenderAuthentication required) {
+  return base::NameOf(kSenderAuthentications, required, "unknown");
+}
+
+std::optional<SenderAuthentication> ParseSenderAuthentication(std::string_view text) {
+  return base::ValueOf(kSenderAuthentications, text);
+}
 
 std::filesystem::path ConfigPath(const std::string& explicit_path) {
   if (!explicit_path.empty()) return explicit_path;
@@ -206,17 +222,17 @@ Config LoadConfig(const std::filesystem::path& path) {
   if (c.senders.allowed_domains.empty() && c.senders.allowed_addresses.empty())
     r.Fail("senders",
            "allowed_domains or allowed_addresses must name who may file requests (policy 4.5)");
-  c.senders.require_authentication = r.String("senders.require_authentication", "");
-  if (!c.senders.require_authentication.empty() && c.senders.require_authentication != "dkim" &&
-      c.senders.require_authentication != "dmarc")
+  if (auto required = ParseSenderAuthentication(r.String("senders.require_authentication", "")))
+    c.senders.require_authentication = *required;
+  else
     r.Fail("senders.require_authentication", "must be \"dkim\", \"dmarc\" or absent");
   c.senders.authserv_id = r.String("senders.authserv_id", "");
   c.senders.exchange_online = r.Bool("senders.exchange_online", false);
   if (!c.senders.authserv_id.empty() && c.senders.exchange_online)
     r.Fail("senders.exchange_online",
            "cannot be combined with authserv_id: Exchange Online's field has no authserv-id");
-  else if (!c.senders.require_authentication.empty() && c.senders.authserv_id.empty() &&
-           !c.senders.exchange_online)
+  else if (c.senders.require_authentication != SenderAuthentication::kNone &&
+           c.senders.authserv_id.empty() && !c.senders.exchange_online)
     r.Fail("senders.authserv_id",
            "required with require_authentication: the name your receiving server writes first in "
            "Authentication-Results (e.g. mx.google.com), or exchange_online = true for Microsoft "

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mail/mail_transport.h"
@@ -53,13 +55,22 @@ struct SenderSettings {
   int resend_after_seconds = 60;
 };
 
+// [senders] require_authentication: whether the receiving server's Authentication-Results
+// (written by `authserv_id`) must vouch for a sender on the allow-list, so that a forged From
+// cannot file a request.
+enum class SenderAuthentication {
+  kNone,   // absent (""): not required
+  kDkim,   // "dkim": an aligned DKIM pass
+  kDmarc,  // "dmarc": a DMARC pass suffices too
+};
+std::string_view ToString(SenderAuthentication required);  // "", "dkim", "dmarc"
+std::optional<SenderAuthentication> ParseSenderAuthentication(std::string_view text);
+
 // Policy 4.5: who may file requests.
 struct SenderRules {
   std::vector<std::string> allowed_domains;
   std::vector<std::string> allowed_addresses;
-  // "dkim" or "dmarc": also require the receiving server's Authentication-Results (written by
-  // `authserv_id`) to show a pass, so a forged From cannot file a request. "" : not required.
-  std::string require_authentication;
+  SenderAuthentication require_authentication = SenderAuthentication::kNone;
   std::string authserv_id;
   // The receiving server is Exchange Online (Microsoft 365), which writes its field with no
   // authserv-id at all: the topmost field without one is read instead. Exclusive with

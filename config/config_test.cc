@@ -121,11 +121,11 @@ TEST_F(ConfigTest, AuthenticationRequirementIsRead) {
   };
   Config c = LoadConfig(
       senders("auth-ok.toml", "require_authentication = \"dkim\"\nauthserv_id = \"mx.pd.test\"\n"));
-  EXPECT_EQ(c.senders.require_authentication, "dkim");
+  EXPECT_EQ(c.senders.require_authentication, SenderAuthentication::kDkim);
   EXPECT_EQ(c.senders.authserv_id, "mx.pd.test");
   // Not required: nothing to name, and the default is off.
   Config plain = LoadConfig(Write(""));
-  EXPECT_EQ(plain.senders.require_authentication, "");
+  EXPECT_EQ(plain.senders.require_authentication, SenderAuthentication::kNone);
   EXPECT_EQ(plain.senders.authserv_id, "");
   // Microsoft 365 writes no authserv-id: exchange_online names it instead, never both.
   Config m365 = LoadConfig(
@@ -144,6 +144,16 @@ TEST_F(ConfigTest, AuthenticationRequirementIsRead) {
                             "authserv_id = \"mx.pd.test\"\n"))
                 .find("senders.require_authentication"),
             std::string::npos);
+}
+
+TEST(SenderAuthentication, NamesRoundTrip) {
+  for (auto v :
+       {SenderAuthentication::kNone, SenderAuthentication::kDkim, SenderAuthentication::kDmarc})
+    EXPECT_EQ(ParseSenderAuthentication(ToString(v)), v) << ToString(v);
+  EXPECT_EQ(ToString(SenderAuthentication::kNone), "") << "absent from the file";
+  EXPECT_EQ(ToString(SenderAuthentication::kDmarc), "dmarc");
+  EXPECT_FALSE(ParseSenderAuthentication("spf").has_value());
+  EXPECT_FALSE(ParseSenderAuthentication("DKIM").has_value());
 }
 
 TEST_F(ConfigTest, ClearErrorsForBadValues) {

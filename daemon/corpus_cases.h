@@ -21,6 +21,8 @@
 
 namespace rtcc::daemon::testing {
 
+using casework::MessageKind;
+using casework::ReplyKind;
 using casework::RequestState;
 
 struct CorpusCase {
@@ -34,8 +36,8 @@ struct CorpusCase {
   bool lf_only = false;         // delivered as stored, with LF line ends
 
   // --- its expected outcome ---
-  const char* kind = "request";  // messages.kind
-  bool quarantined = false;      // moved to the quarantine folder
+  MessageKind kind = MessageKind::kRequest;  // messages.kind
+  bool quarantined = false;                  // moved to the quarantine folder
   // State of the request the message filed or was attached to; nullopt: none.
   std::optional<RequestState> state = std::nullopt;
   bool on_prior_request = false;  // attached to the request `after` filed (not a new one)
@@ -45,10 +47,10 @@ struct CorpusCase {
   std::optional<std::string> incident_number = std::nullopt;
   std::optional<std::string> incident_type = std::nullopt;
   std::optional<std::string> purpose = std::nullopt;
-  std::vector<std::string> notes_say = {};   // substrings of the request's notes
-  const char* reply = "";                    // the reply queued in answer ("" none)
-  std::vector<std::string> reply_says = {};  // substrings of that reply's text
-  std::vector<std::string> events = {};      // "action: detail" prefixes among the request's events
+  std::vector<std::string> notes_say = {};        // substrings of the request's notes
+  std::optional<ReplyKind> reply = std::nullopt;  // the reply queued in answer
+  std::vector<std::string> reply_says = {};       // substrings of that reply's text
+  std::vector<std::string> events = {};  // "action: detail" prefixes among the request's events
   std::optional<bool> positive_identification = std::nullopt;  // the search log's outcome
 };
 

@@ -41,7 +41,7 @@ class IntakeCorpus : public ::testing::TestWithParam<CorpusCase> {
     senders.allowed_domains = {"pd.test"};
     senders.allowed_addresses = {"det.alvarez.mpd@gmail.com"};
     if (GetParam().require_auth) {
-      senders.require_authentication = "dmarc";
+      senders.require_authentication = config::SenderAuthentication::kDmarc;
       senders.authserv_id = "mx.pd.test";
     }
     config::MailboxSettings mailbox;
@@ -106,9 +106,9 @@ TEST_P(IntakeCorpus, ExpectedOutcome) {
   auto before = store_->ListRequests().size();
 
   casework::MessageRecord m = Deliver(raw);
-  EXPECT_EQ(m.status, "processed");
-  EXPECT_EQ(m.kind, c.kind) << m.note;
-  EXPECT_EQ(job_->FolderFor(m.kind) == kQuarantine, c.quarantined) << m.note;
+  EXPECT_EQ(m.status, casework::MessageStatus::kProcessed);
+  ASSERT_EQ(m.kind, c.kind) << m.note;
+  EXPECT_EQ(job_->FolderFor(*m.kind) == kQuarantine, c.quarantined) << m.note;
 
   // The request it filed or belongs to.
   ASSERT_EQ(m.request_id.has_value(), c.state.has_value()) << m.note;
@@ -155,8 +155,8 @@ TEST_P(IntakeCorpus, ExpectedOutcome) {
 
   // The reply it gets, if any: exactly one, threaded to it, never for automatic mail.
   auto queued = store_->PendingMail();
-  if (std::string(c.reply).empty()) {
-    EXPECT_TRUE(queued.empty()) << queued.front().kind << " queued for " << c.file;
+  if (!c.reply) {
+    EXPECT_TRUE(queued.empty()) << ToString(queued.front().kind) << " queued for " << c.file;
     return;
   }
   ASSERT_EQ(queued.size(), 1u);

@@ -15,11 +15,6 @@
 namespace rtcc::daemon {
 namespace {
 
-// The automatic replies intake may send about one request (the cap stops any mail loop).
-const std::vector<std::string> kIntakeReplyKinds = {
-    "acknowledgement",      "needs_info", "outcome_recorded", "outcome_unclear",
-    "outcome_needs_thread", "too_large",  "withdrawn",        "cannot_withdraw"};
-
 // Mail's words for automatic mail in casework's: the one place they meet.
 casework::Automatic ToCasework(mail::AutomaticKind kind) {
   switch (kind) {
@@ -47,10 +42,6 @@ casework::DeliveryAction ToCasework(mail::DeliveryAction action) {
   return casework::DeliveryAction::kOther;
 }
 
-// messages.kind of mail from senders outside the allow-list, and of mail set aside.
-constexpr const char* kUnauthorized = "unauthorized";
-constexpr const char* kFailed = "failed";
-
 }  // namespace
 
 IntakeJob::IntakeJob(casework::Store& store, casework::Spool& spool, ReplyComposer& replies,
@@ -68,9 +59,9 @@ void IntakeJob::PrepareMailbox(mail::ImapClient& imap) {
   imap.EnsureMailbox(settings_.mailbox.failed_folder);
 }
 
-std::string IntakeJob::FolderFor(const std::string& kind) const {
-  if (kind == kUnauthorized) return settings_.mailbox.quarantine_folder;
-  if (kind == kFailed) return settings_.mailbox.failed_folder;
+std::string IntakeJob::FolderFor(casework::MessageKind kind) const {
+  if (kind == casework::MessageKind::kUnauthorized) return settings_.mailbox.quarantine_folder;
+  if (kind == casework::MessageKind::kFailed) return settings_.mailbox.failed_folder;
   return settings_.mailbox.processed_folder;
 }
 
@@ -107,9 +98,11 @@ int IntakeJob::Poll(mail::ImapClient& imap, bool* more) {
       }
       continue;
     }
-    // Recorded before a crash or a failed move: finish the job, never redo it.
-    std::string folder =
-        known->status == "processed" ? FolderFor(known->kind) : ProcessOrSetAside(*known);
+    // Recorded before a crash or a failed move: finish the job, never redo it. (The store never
+    // reads a processed message without its kind.)
+    std::string folder = known->status == casework::MessageStatus::kProcessed
+                             ? FolderFor(*known->kind)
+                             : ProcessOrSetAside(*known);
     if (folder.empty()) continue;  // failed this time; counted, tried again next poll
     imap.MoveMessage(inbox, uid, folder);
     store_.MarkMessageMoved(known->id, folder);
@@ -202,7 +195,7 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
           {inbox, uidvalidity, t.uid, t.sha, t.parsed.message_id, t.size, t.headers_only});
       if (earlier) {
         // The same message seen before under another UID (redelivery, UIDVALIDITY change).
-        store_.MarkMessageProcessed(t.row, "duplicate", earlier->request_id,
+        store_.MarkMessageProcessed(t.row, casework::MessageKind::kDuplicate, earlier->request_id,
                                     "same message as #" + std::to_string(earlier->id));
         attempts_.Clear(key);
         t.folder = settings_.mailbox.processed_folder;
@@ -268,7 +261,7 @@ void IntakeJob::MarkFailed(const casework::MessageRecord& message,
   std::string error = attempts_.LastError(key);
   std::string note = "set aside after " + std::to_string(attempts) + " attempts: " +
                      (error.empty() ? "rtccd stopped while processing it (a crash)" : error);
-  store_.MarkMessageProcessed(message.id, kFailed, std::nullopt, note);
+  store_.MarkMessageProcessed(message.id, casework::MessageKind::kFailed, std::nullopt, note);
   store_.AddEvent(std::nullopt, "rtccd", "message set aside",
                   "message #" + std::to_string(message.id) + " (UID " +
                       std::to_string(message.uid) + ", " + std::to_string(message.size) +
@@ -302,7 +295,7 @@ int IntakeJob::ProcessSpooled() {
   int n = 0;
   for (const auto& m : store_.MessagesToProcess()) {
     std::string folder = ProcessOrSetAside(m);
-    n += !folder.empty() && folder != FolderFor(kFailed);
+    n += !folder.empty() && folder != FolderFor(casework::MessageKind::kFailed);
   }
   return n;
 }
@@ -329,7 +322,8 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
   // Policy 4.5: only what the receiving server itself wrote can vouch for the From address.
   const config::SenderRules& senders = settings_.senders;
   mail::SenderAuthentication auth = mail::CheckSenderAuthentication(
-      m, {senders.authserv_id, senders.exchange_online, senders.require_authentication == "dmarc"});
+      m, {senders.authserv_id, senders.exchange_online,
+          senders.require_authentication == config::SenderAuthentication::kDmarc});
   in.sender_authenticated = auth.authenticated;
   in.authentication_note = auth.note;
   in.oversize = record.headers_only;
@@ -372,9 +366,9 @@ std::string IntakeJob::Process(const casework::MessageRecord& record) {
 std::string IntakeJob::ProcessRecorded(const casework::MessageRecord& record,
                                        const mail::MimeMessage& m, std::string* log) {
   casework::IncomingMail in = Describe(record, m);
-  casework::SenderPolicy policy{settings_.senders.allowed_domains,
-                                settings_.senders.allowed_addresses,
-                                !settings_.senders.require_authentication.empty()};
+  casework::SenderPolicy policy{
+      settings_.senders.allowed_domains, settings_.senders.allowed_addresses,
+      settings_.senders.require_authentication != config::SenderAuthentication::kNone};
   if (!settings_.prohibited_phrases.empty())
     policy.prohibited_phrases = settings_.prohibited_phrases;
   casework::IntakeResult result = casework::Intake(store_, in, policy);
@@ -387,8 +381,9 @@ std::string IntakeJob::ProcessRecorded(const casework::MessageRecord& record,
                   record.size,
                   settings_.mailbox.max_message_bytes,
                   in.unused_attachments};
-  if (result.request_id && result.reply != casework::Reply::kNone &&
-      store_.CountMail(*result.request_id, kIntakeReplyKinds) >= settings_.max_automatic_replies) {
+  if (result.request_id && result.reply &&
+      store_.CountMail(*result.request_id, casework::IntakeReplyKinds()) >=
+          settings_.max_automatic_replies) {
     store_.AddEvent(result.request_id, "rtccd", "reply suppressed",
                     "the cap of " + std::to_string(settings_.max_automatic_replies) +
                         " automatic replies for this request is reached (mail loop guard)");
@@ -398,8 +393,8 @@ std::string IntakeJob::ProcessRecorded(const casework::MessageRecord& record,
   }
   store_.MarkMessageProcessed(record.id, result.kind, result.request_id, result.note);
   attempts_.Clear({record.mailbox, record.uidvalidity, record.uid});
-  *log = "message #" + std::to_string(record.id) + " from " + m.from_address + ": " + result.kind +
-         (result.request_id ? " " + *result.request_id : "") +
+  *log = "message #" + std::to_string(record.id) + " from " + m.from_address + ": " +
+         casework::Word(result.kind) + (result.request_id ? " " + *result.request_id : "") +
          (result.note.empty() ? "" : " (" + result.note + ")");
   return FolderFor(result.kind);
 }

@@ -3,9 +3,9 @@
 // database commit -> act on the server (move to the processed or quarantine folder). A crash at
 // any point loses nothing, and a message already recorded is never processed a second time.
 // A message whose processing crashed the daemon or failed `max_attempts` times is set aside: its
-// raw bytes spooled unread, recorded as "failed", moved to the failed folder (issue 9). After an
-// unfinished attempt, messages are taken one at a time, so one that brings the daemon down never
-// takes the rest of its batch with it.
+// raw bytes spooled unread, recorded as failed (MessageKind::kFailed), moved to the failed folder
+// (issue 9). After an unfinished attempt, messages are taken one at a time, so one that brings the
+// daemon down never takes the rest of its batch with it.
 #pragma once
 
 #include <cstdint>
@@ -52,10 +52,9 @@ class IntakeJob {
   // sets them aside when their attempts are spent. Returns how many were processed.
   int ProcessSpooled();
 
-  // The folder a processed message of `kind` (messages.kind) is moved to: the quarantine folder
-  // for unauthorized senders, the failed folder for messages set aside, the processed folder for
-  // everything else.
-  std::string FolderFor(const std::string& kind) const;
+  // The folder a processed message of `kind` is moved to: the quarantine folder for unauthorized
+  // senders, the failed folder for messages set aside, the processed folder for everything else.
+  std::string FolderFor(casework::MessageKind kind) const;
 
   // The message as far as intake reads it: all of it from a sender on the allow-list; from anyone
   // else the header only (policy 4.5: a stranger's mail is quarantined unread), unless the header
@@ -67,9 +66,9 @@ class IntakeJob {
   // in the store); counts the attempt first. Returns its folder, or "" when it failed this time.
   std::string ProcessOrSetAside(const casework::MessageRecord& message);
   // Sets aside a message the inbox still holds and the store has not recorded: its bytes are
-  // fetched and spooled unread, recorded as "failed" and moved to the failed folder.
+  // fetched and spooled unread, recorded as failed and moved to the failed folder.
   void SetAside(mail::ImapClient& imap, std::uint32_t uidvalidity, std::uint32_t uid);
-  // Marks a recorded message "failed" with an event and a log line (inside the caller's
+  // Marks a recorded message failed with an event and a log line (inside the caller's
   // transaction).
   void MarkFailed(const casework::MessageRecord& message, const casework::MessageKey& key);
   // Takes new messages: fetch, spool (one sync), record and process (one transaction), move.

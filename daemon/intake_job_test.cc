@@ -79,7 +79,7 @@ TEST_F(IntakeJobTest, CompleteRequestIsFiledOnceAndAcknowledged) {
       << "the same image attached twice is one probe";
   auto mail = store_->PendingMail();
   ASSERT_EQ(mail.size(), 1u);
-  EXPECT_EQ(mail[0].kind, "acknowledgement");
+  EXPECT_EQ(mail[0].kind, casework::ReplyKind::kAcknowledgement);
   auto ack = mail::ParseMimeMessage(mail[0].raw);
   EXPECT_NE(ack.subject.find("[" + requests[0].id + "]"), std::string::npos);
   EXPECT_EQ(ack.in_reply_to, "req-2det@pd.test");
@@ -90,7 +90,7 @@ TEST_F(IntakeJobTest, MissingPiecesAreListedInTheReply) {
   job_->ProcessSpooled();
   auto mail = store_->PendingMail();
   ASSERT_EQ(mail.size(), 1u);
-  EXPECT_EQ(mail[0].kind, "needs_info");
+  EXPECT_EQ(mail[0].kind, casework::ReplyKind::kNeedsInfo);
   std::string body = mail::ParseMimeMessage(mail[0].raw).text_body;
   EXPECT_NE(body.find("a probe photograph"), std::string::npos) << body;
   EXPECT_NE(body.find("the incident type"), std::string::npos);
@@ -135,9 +135,9 @@ TEST_F(IntakeJobTest, AMessageThatKeepsFailingIsSetAsideAfterItsAttempts) {
   EXPECT_TRUE(store_->MessagesToProcess().empty());
   auto failed = store_->FindMessage("INBOX", 7, store_->FindMessageByContent(bad, "")->uid);
   ASSERT_TRUE(failed);
-  EXPECT_EQ(failed->kind, "failed");
+  ASSERT_EQ(failed->kind, casework::MessageKind::kFailed);
   EXPECT_NE(failed->note.find("set aside after 3 attempts"), std::string::npos) << failed->note;
-  EXPECT_EQ(job_->FolderFor(failed->kind), "rtcc-failed");
+  EXPECT_EQ(job_->FolderFor(*failed->kind), "rtcc-failed");
   auto event = store_->db().Prepare(
       "SELECT detail FROM events WHERE action = 'message set aside' AND request_id IS NULL");
   ASSERT_TRUE(event.Step()) << "the trail says which message was set aside";
@@ -194,7 +194,7 @@ TEST_F(IntakeJobTest, OutcomeInReplyToRtccsOwnMailIsRecordedOnlyThere) {
           "Outcome: positive identification\r\n");
   job_->ProcessSpooled();
   EXPECT_FALSE(store_->SearchLog()[0].positive_identification.has_value());
-  EXPECT_EQ(store_->Mail(id).back().kind, "outcome_needs_thread");
+  EXPECT_EQ(store_->Mail(id).back().kind, casework::ReplyKind::kOutcomeNeedsThread);
 
   // A forged token (right shape, wrong HMAC) is no better than none.
   std::string forged = results_id;
@@ -210,7 +210,7 @@ TEST_F(IntakeJobTest, OutcomeInReplyToRtccsOwnMailIsRecordedOnlyThere) {
   job_->ProcessSpooled();
   EXPECT_EQ(store_->SearchLog()[0].positive_identification, false);
   EXPECT_EQ(store_->GetRequest(id).state, casework::RequestState::kClosed);
-  EXPECT_EQ(store_->Mail(id).back().kind, "outcome_recorded");
+  EXPECT_EQ(store_->Mail(id).back().kind, casework::ReplyKind::kOutcomeRecorded);
 }
 
 TEST_F(IntakeJobTest, AutomaticRepliesPerRequestAreCapped) {
@@ -221,7 +221,7 @@ TEST_F(IntakeJobTest, AutomaticRepliesPerRequestAreCapped) {
     Deliver("From: det@pd.test\r\nSubject: Re: [" + id + "]\r\nMessage-ID: <loop" +
             std::to_string(i) + "@pd.test>\r\n\r\nstill nothing\r\n");
   job_->ProcessSpooled();
-  EXPECT_EQ(store_->CountMail(id, {"needs_info"}), kReplyCap);
+  EXPECT_EQ(store_->CountMail(id, {casework::ReplyKind::kNeedsInfo}), kReplyCap);
   EXPECT_TRUE(store_->MessagesToProcess().empty()) << "capped messages are still recorded";
 }
 
@@ -232,7 +232,7 @@ TEST_F(IntakeJobTest, OversizeMessageIsToldFromItsHeaderAlone) {
   EXPECT_TRUE(store_->ListRequests().empty());
   auto mail = store_->PendingMail();
   ASSERT_EQ(mail.size(), 1u);
-  EXPECT_EQ(mail[0].kind, "too_large");
+  EXPECT_EQ(mail[0].kind, casework::ReplyKind::kTooLarge);
   EXPECT_EQ(mail[0].recipient, "det@pd.test");
   auto reply = mail::ParseMimeMessage(mail[0].raw);
   EXPECT_EQ(reply.in_reply_to, "big@pd.test");

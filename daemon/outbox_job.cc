@@ -22,13 +22,15 @@ int SendPendingMail(casework::Store& store, mail::SmtpClient& smtp, mail::ImapCl
   const bool check_sent = settings.sent_copy != config::SentCopy::kNone;
   int sent = 0;
   for (const auto& m : store.PendingMail()) {
+    const std::string kind(ToString(m.kind));
     const std::string what =
-        m.kind + " reply for " + m.request_id.value_or("-") + " to " + m.recipient;
-    if (m.state == "sending" && casework::Now() - casework::ParseUtc(m.sending_at.value_or("")) <
-                                    settings.resend_after_seconds) {
+        kind + " reply for " + m.request_id.value_or("-") + " to " + m.recipient;
+    const bool interrupted = m.state == casework::OutboxState::kSending;
+    if (interrupted && casework::Now() - casework::ParseUtc(m.sending_at.value_or("")) <
+                           settings.resend_after_seconds) {
       continue;  // interrupted moments ago: let the provider's Sent copy arrive first
     }
-    if (m.state == "sending" && check_sent) {
+    if (interrupted && check_sent) {
       // An earlier attempt may have gone out: look for it before sending again.
       if (!imap) {
         spdlog::warn("{}: earlier attempt may have been sent; waiting for IMAP to check {}", what,
@@ -37,9 +39,9 @@ int SendPendingMail(casework::Store& store, mail::SmtpClient& smtp, mail::ImapCl
       }
       if (!imap->FindByMessageId(settings.sent_folder, m.message_id).empty()) {
         Confirm(store, m);
-        store.AddEvent(m.request_id, "rtccd", "reply confirmed sent",
-                       m.kind + " <" + m.message_id + "> found in " + settings.sent_folder +
-                           "; not sent again");
+        store.AddEvent(
+            m.request_id, "rtccd", "reply confirmed sent",
+            kind + " <" + m.message_id + "> found in " + settings.sent_folder + "; not sent again");
         spdlog::info("{}: found in {}, not sent again", what, settings.sent_folder);
         ++sent;
         continue;

@@ -13,6 +13,7 @@ namespace {
 
 using casework::FaceResult;
 using casework::ProbeRecord;
+using casework::ReplyKind;
 using casework::RequestRecord;
 
 // References longer than this are cut to the first message and the most recent ones (RFC 5322
@@ -55,10 +56,11 @@ mstch::array Strings(const std::vector<std::string>& items) {
 }  // namespace
 
 const std::vector<std::string>& RequiredTemplates() {
-  static const std::vector<std::string> kNames = {
-      "acknowledgement", "needs_info",           "denied",    "results",   "outcome_recorded",
-      "outcome_unclear", "outcome_needs_thread", "too_large", "withdrawn", "cannot_withdraw",
-      "outcome_reminder"};
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (const auto& info : casework::ReplyKinds()) names.emplace_back(info.template_name);
+    return names;
+  }();
   return kNames;
 }
 
@@ -76,7 +78,7 @@ ReplyComposer::ReplyComposer(const templates::TemplateSet& templates, MailIdenti
 
 std::int64_t ReplyComposer::Queue(casework::Store& store,
                                   const std::optional<std::string>& request_id,
-                                  const std::string& to, const std::string& kind,
+                                  const std::string& to, ReplyKind kind,
                                   const templates::RenderedText& text,
                                   const std::string& in_reply_to, std::vector<std::string> refs,
                                   std::vector<mail::OutgoingAttachment> attachments) {
@@ -103,21 +105,23 @@ std::int64_t ReplyComposer::Queue(casework::Store& store,
   return store.QueueMail(request_id, kind, m.message_id, to, mail::BuildMessage(m));
 }
 
-void ReplyComposer::QueueForRequest(casework::Store& store, const RequestRecord& r,
-                                    const std::string& name, mstch::map extra,
-                                    const std::string& in_reply_to) {
+templates::RenderedText ReplyComposer::Render(ReplyKind kind, const mstch::map& context) const {
+  return templates_.Render(std::string(casework::TemplateName(kind)), context);
+}
+
+void ReplyComposer::QueueForRequest(casework::Store& store, const RequestRecord& r, ReplyKind kind,
+                                    mstch::map extra, const std::string& in_reply_to) {
   mstch::map ctx = BaseContext(r, identity_);
   for (auto& [k, v] : extra) ctx.insert_or_assign(k, v);
   std::string parent = in_reply_to.empty() ? r.thread_message_id : in_reply_to;
-  Queue(store, r.id, r.requestor, name, templates_.Render(name, ctx), parent,
-        store.ThreadMessageIds(r.id));
+  Queue(store, r.id, r.requestor, kind, Render(kind, ctx), parent, store.ThreadMessageIds(r.id));
 }
 
 bool ReplyComposer::QueueIntakeReply(casework::Store& store, const casework::IntakeResult& result,
                                      const IncomingRef& in) {
-  using casework::Reply;
-  if (result.reply == Reply::kNone) return false;
-  if (result.reply == Reply::kTooLarge) {
+  if (!result.reply) return false;
+  const ReplyKind kind = *result.reply;
+  if (kind == ReplyKind::kTooLarge) {
     mstch::map ctx{{"request_id", result.request_id.value_or("")},
                    {"has_request", result.request_id.has_value()},
                    {"base_subject", BaseSubject(in.subject).empty() ? std::string("your message")
@@ -128,60 +132,53 @@ bool ReplyComposer::QueueIntakeReply(casework::Store& store, const casework::Int
                    {"signature", identity_.signature}};
     std::vector<std::string> refs = in.references;
     refs.push_back(in.message_id);
-    Queue(store, result.request_id, in.from_address, "too_large",
-          templates_.Render("too_large", ctx), in.message_id, refs);
+    Queue(store, result.request_id, in.from_address, kind, Render(kind, ctx), in.message_id, refs);
     return true;
   }
   if (!result.request_id) return false;
   RequestRecord r = store.GetRequest(*result.request_id);
-  switch (result.reply) {
-    case Reply::kAcknowledgement: {
+  mstch::map extra;
+  switch (kind) {
+    case ReplyKind::kAcknowledgement: {
       auto probes = store.Probes(r.id);
       mstch::array list;
       for (const auto& p : probes)
         list.push_back(
             mstch::map{{"filename", p.filename.empty() ? p.sha256.substr(0, 12) : p.filename}});
-      QueueForRequest(store, r, "acknowledgement",
-                      {{"probes", list},
-                       {"probe_count", std::to_string(probes.size())},
-                       {"has_unused_attachments", !in.unused_attachments.empty()},
-                       {"unused_attachments", Strings(in.unused_attachments)}},
-                      in.message_id);
+      extra = {{"probes", list},
+               {"probe_count", std::to_string(probes.size())},
+               {"has_unused_attachments", !in.unused_attachments.empty()},
+               {"unused_attachments", Strings(in.unused_attachments)}};
       break;
     }
-    case Reply::kNeedsInfo:
-      QueueForRequest(store, r, "needs_info",
-                      {{"missing", Strings(result.missing)},
-                       {"has_unused_attachments", !in.unused_attachments.empty()},
-                       {"unused_attachments", Strings(in.unused_attachments)}},
-                      in.message_id);
+    case ReplyKind::kNeedsInfo:
+      extra = {{"missing", Strings(result.missing)},
+               {"has_unused_attachments", !in.unused_attachments.empty()},
+               {"unused_attachments", Strings(in.unused_attachments)}};
       break;
-    case Reply::kOutcomeRecorded:
-      QueueForRequest(store, r, "outcome_recorded", {{"outcome", in.outcome}}, in.message_id);
+    case ReplyKind::kOutcomeRecorded:
+    case ReplyKind::kOutcomeUnclear:
+    case ReplyKind::kOutcomeNeedsThread:
+      extra = {{"outcome", in.outcome}};
       break;
-    case Reply::kOutcomeUnclear:
-      QueueForRequest(store, r, "outcome_unclear", {{"outcome", in.outcome}}, in.message_id);
+    case ReplyKind::kWithdrawn:
       break;
-    case Reply::kOutcomeNeedsThread:
-      QueueForRequest(store, r, "outcome_needs_thread", {{"outcome", in.outcome}}, in.message_id);
+    case ReplyKind::kCannotWithdraw:
+      extra = {{"state", std::string(ToString(r.state))}};
       break;
-    case Reply::kWithdrawn:
-      QueueForRequest(store, r, "withdrawn", {}, in.message_id);
-      break;
-    case Reply::kCannotWithdraw:
-      QueueForRequest(store, r, "cannot_withdraw", {{"state", std::string(ToString(r.state))}},
-                      in.message_id);
-      break;
-    case Reply::kNone:
-    case Reply::kTooLarge:
-      return false;
+    case ReplyKind::kTooLarge:
+    case ReplyKind::kDenied:
+    case ReplyKind::kResults:
+    case ReplyKind::kOutcomeReminder:
+      return false;  // not an answer to a message (casework::IntakeReplyKinds)
   }
+  QueueForRequest(store, r, kind, std::move(extra), in.message_id);
   return true;
 }
 
 void ReplyComposer::QueueReminder(casework::Store& store, const RequestRecord& r,
                                   int reminder_number, int max_reminders) {
-  QueueForRequest(store, r, "outcome_reminder",
+  QueueForRequest(store, r, ReplyKind::kOutcomeReminder,
                   {{"results_sent", r.updated_at},
                    {"reminder_number", std::to_string(reminder_number)},
                    {"max_reminders", std::to_string(max_reminders)}},
@@ -190,7 +187,7 @@ void ReplyComposer::QueueReminder(casework::Store& store, const RequestRecord& r
 
 void ReplyComposer::QueueDenied(casework::Store& store, const RequestRecord& r,
                                 const casework::DecisionRecord& d) {
-  QueueForRequest(store, r, "denied", {{"analyst", d.analyst}, {"reason", d.reason}}, "");
+  QueueForRequest(store, r, ReplyKind::kDenied, {{"analyst", d.analyst}, {"reason", d.reason}}, "");
 }
 
 std::string CropName(int probe_index, int face_index) {
@@ -224,18 +221,19 @@ mstch::map FaceContext(const FaceResult& f, int probe_index, int& total) {
                    {"image_ref", std::filesystem::path(c.image_ref).filename().string()}});
     ++total;
   }
-  const bool graded = !f.quality.grade.empty();
+  const bool graded = f.quality.grade.has_value();
+  const bool poor = f.quality.grade == casework::QualityGrade::kPoor;
   return mstch::map{{"face_index", std::to_string(f.face_index)},
                     {"x", std::to_string(f.x)},
                     {"y", std::to_string(f.y)},
                     {"width", std::to_string(f.width)},
                     {"height", std::to_string(f.height)},
                     {"graded", graded},
-                    {"grade", f.quality.grade},
+                    {"grade", graded ? std::string(ToString(*f.quality.grade)) : std::string()},
                     {"reasons", Strings(f.quality.reasons)},
                     {"measures", graded ? MeasuresLine(f) : std::string()},
                     {"image_signs", Strings(f.quality.image_signs)},
-                    {"poor", f.quality.grade == "poor"},
+                    {"poor", poor},
                     {"poor_warning", casework::PoorQualityWarning()},
                     {"has_crop", !f.crop_jpeg.empty()},
                     {"crop", CropName(probe_index, f.face_index)},
@@ -250,7 +248,7 @@ mstch::map ProbeContext(const ProbeRecord& p, int probe_index, const std::vector
     if (f.probe_id == p.id) face_list.push_back(FaceContext(f, probe_index, total));
   std::string unreadable;
   for (const auto& o : outcomes)
-    if (o.probe_id == p.id && o.status == "unreadable")
+    if (o.probe_id == p.id && o.status == casework::ProbeStatus::kUnreadable)
       unreadable =
           o.detail.empty() ? std::string("the file is not an image rtcc can read") : o.detail;
   return mstch::map{{"index", std::to_string(probe_index)},
@@ -278,13 +276,13 @@ void CheckResults(const std::string& body, const casework::SearchRecord& s,
   for (const auto& f : faces) {
     for (const auto& c : f.candidates) require(c.subject_id, "a candidate");
     for (const auto& reason : f.quality.reasons) require(reason, "a probe quality reason");
-    if (f.quality.grade == "poor")
+    if (f.quality.grade == casework::QualityGrade::kPoor)
       require(casework::PoorQualityWarning(), "the poor-quality warning");
   }
   for (const auto& name : crop_names) require(name, "the name of an attached face crop");
   for (const auto& p : probes) require(ProbeName(p), "a probe");  // none silently dropped
   for (const auto& o : outcomes)
-    if (o.status == "unreadable" && !o.detail.empty())
+    if (o.status == casework::ProbeStatus::kUnreadable && !o.detail.empty())
       require(o.detail, "why a probe could not be read");
   if (total != s.candidate_count)
     throw templates::TemplateError("results reply lists " + std::to_string(total) +
@@ -338,7 +336,7 @@ templates::RenderedText ReplyComposer::RenderResults(
   ctx.emplace("has_candidates", total > 0);
   ctx.emplace("has_crops", !crop_names.empty());
   ctx.emplace("candidate_count", std::to_string(total));
-  templates::RenderedText text = templates_.Render("results", ctx);
+  templates::RenderedText text = Render(ReplyKind::kResults, ctx);
   // The safeguards are the product: never let a results reply out without them.
   CheckResults(text.body, s, faces, total, threshold, crop_names, probes, outcomes);
   return text;
@@ -350,8 +348,9 @@ void ReplyComposer::QueueResults(casework::Store& store, const RequestRecord& r,
   auto faces = store.SearchFaces(s.id);
   auto probes = store.Probes(r.id);
   auto text = RenderResults(r, approval, s, faces, probes, store.SearchProbes(s.id));
-  std::int64_t outbox_id = Queue(store, r.id, r.requestor, "results", text, r.thread_message_id,
-                                 store.ThreadMessageIds(r.id), CropAttachments(faces, probes));
+  std::int64_t outbox_id =
+      Queue(store, r.id, r.requestor, ReplyKind::kResults, text, r.thread_message_id,
+            store.ThreadMessageIds(r.id), CropAttachments(faces, probes));
   int listed = 0;
   for (const auto& f : faces) listed += static_cast<int>(f.candidates.size());
   store.RecordCandidatesListed(outbox_id, listed);  // the audit re-checks it (4.5.3.2)
@@ -361,8 +360,14 @@ void ReplyComposer::SelfCheck() const {
   RequestRecord r;
   r.id = "RTCC-2000-000000";
   r.requestor = "self-check@invalid";
-  casework::DecisionRecord d{
-      1, r.id, "approved", "self-check", "self-check", "2000-01-01T00:00:00Z", "", "initial"};
+  casework::DecisionRecord d{1,
+                             r.id,
+                             casework::Decision::kApproved,
+                             "self-check",
+                             "self-check",
+                             "2000-01-01T00:00:00Z",
+                             "",
+                             casework::DecisionKind::kInitial};
   casework::SearchRecord s;
   s.id = 1;
   s.candidate_count = 2;
@@ -373,14 +378,14 @@ void ReplyComposer::SelfCheck() const {
   FaceResult f;
   f.probe_id = 1;
   f.face_index = 1;
-  f.quality.grade = "poor";
+  f.quality.grade = casework::QualityGrade::kPoor;
   f.quality.reasons = {"SELF-CHECK: the eyes are too close together."};
   f.crop_jpeg = {0xFF, 0xD8, 0xFF};
   f.candidates = {{1, "SELF-CHECK-SUBJECT-A", "a.jpg", 0.3},
                   {2, "SELF-CHECK-SUBJECT-B", "b.jpg", 0.5}};
-  RenderResults(
-      r, d, s, {f}, {p, unreadable},
-      {{1, "searched", 1, "", "JPEG"}, {2, "unreadable", 0, "SELF-CHECK: unreadable", ""}});
+  RenderResults(r, d, s, {f}, {p, unreadable},
+                {{1, casework::ProbeStatus::kSearched, 1, "", "JPEG"},
+                 {2, casework::ProbeStatus::kUnreadable, 0, "SELF-CHECK: unreadable", ""}});
 }
 
 }  // namespace rtcc::daemon

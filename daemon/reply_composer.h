@@ -37,7 +37,8 @@ struct IncomingRef {
   std::vector<std::string> unused_attachments;
 };
 
-// The templates every reply kind needs; the daemon refuses to start without them.
+// The templates every reply kind needs (casework::ReplyKinds); the daemon refuses to start
+// without them.
 const std::vector<std::string>& RequiredTemplates();
 
 class ReplyComposer {
@@ -46,7 +47,7 @@ class ReplyComposer {
                 const ThreadToken& tokens);
 
   // Queues the reply casework asked for in answer to `incoming` (IntakeResult::reply), threaded
-  // to it. Returns false when there is nothing to send (Reply::kNone).
+  // to it. Returns false when there is nothing to send.
   bool QueueIntakeReply(casework::Store& store, const casework::IntakeResult& result,
                         const IncomingRef& incoming);
 
@@ -78,13 +79,15 @@ class ReplyComposer {
       const casework::SearchRecord& search, const std::vector<casework::FaceResult>& faces,
       const std::vector<casework::ProbeRecord>& probes,
       const std::vector<casework::ProbeSearchRecord>& outcomes) const;
-  // Renders `name` for `request` with `extra` context and queues it to the requestor.
+  // Renders the template of `kind` with `context`.
+  templates::RenderedText Render(casework::ReplyKind kind, const mstch::map& context) const;
+  // Renders `kind` for `request` with `extra` context and queues it to the requestor.
   void QueueForRequest(casework::Store& store, const casework::RequestRecord& request,
-                       const std::string& name, mstch::map extra, const std::string& in_reply_to);
+                       casework::ReplyKind kind, mstch::map extra, const std::string& in_reply_to);
   // Queues a message with `attachments` after its text and returns its outbox id; `request` may
   // be absent (a reply to a message that filed nothing).
   std::int64_t Queue(casework::Store& store, const std::optional<std::string>& request_id,
-                     const std::string& to, const std::string& kind,
+                     const std::string& to, casework::ReplyKind kind,
                      const templates::RenderedText& text, const std::string& in_reply_to,
                      std::vector<std::string> references,
                      std::vector<mail::OutgoingAttachment> attachments = {});

@@ -56,7 +56,7 @@ class ReplyComposerTest : public ::testing::Test {
     f.face_index = 1;
     f.detector = "hog";
     f.detector_score = 0.42;
-    f.quality.grade = "poor";
+    f.quality.grade = casework::QualityGrade::kPoor;
     f.quality.reasons = {
         "The eyes are 18 px apart (under 30 px): too small for a reliable "
         "comparison."};
@@ -66,10 +66,10 @@ class ReplyComposerTest : public ::testing::Test {
     f.candidates = {{1, "John_Salley", "s1.jpg", 0.3}, {2, "John_Simm", "s2.jpg", 0.55}};
     s.faces = {f};
     s.probes_searched = 3;
-    s.probes = {
-        {auth.probes[0].id, "searched", 1, "", "JPEG"},
-        {auth.probes[1].id, "no_face", 0, "", "JPEG"},
-        {auth.probes[2].id, "unreadable", 0, "The file is not a picture rtcc can read.", ""}};
+    s.probes = {{auth.probes[0].id, casework::ProbeStatus::kSearched, 1, "", "JPEG"},
+                {auth.probes[1].id, casework::ProbeStatus::kNoFace, 0, "", "JPEG"},
+                {auth.probes[2].id, casework::ProbeStatus::kUnreadable, 0,
+                 "The file is not a picture rtcc can read.", ""}};
     casework::RecordSearchResults(*store_, auth, s);
     txn.Commit();
     return {store_->GetRequest(id), store_->Searches(id).back()};
@@ -129,7 +129,7 @@ TEST_F(ReplyComposerTest, ResultsCarryEveryCandidateAndEveryCaveatInTheThread) {
 
   auto mail = store_->Mail(request.id);
   ASSERT_EQ(mail.size(), 1u);
-  EXPECT_EQ(mail[0].kind, "results");
+  EXPECT_EQ(mail[0].kind, casework::ReplyKind::kResults);
   EXPECT_EQ(mail[0].recipient, "det@pd.test");
   auto parsed = mail::ParseMimeMessage(mail[0].raw);
   EXPECT_EQ(parsed.subject, "Re: Photo request [" + request.id + "] - search results");

@@ -7,6 +7,22 @@
 #include "casework/workflow.h"
 
 namespace rtcc::daemon {
+namespace {
+
+// The matcher's grade in casework's words: the one place the two meet.
+casework::QualityGrade ToCasework(matcher::QualityGrade grade) {
+  switch (grade) {
+    case matcher::QualityGrade::kGood:
+      return casework::QualityGrade::kGood;
+    case matcher::QualityGrade::kFair:
+      return casework::QualityGrade::kFair;
+    case matcher::QualityGrade::kPoor:
+      break;
+  }
+  return casework::QualityGrade::kPoor;
+}
+
+}  // namespace
 
 SearchJob::SearchJob(casework::Store& store, casework::Spool& spool, matcher::FaceEngine& engine,
                      matcher::Gallery& gallery, ReplyComposer& replies, double threshold)
@@ -53,19 +69,22 @@ void SearchJob::Run(const std::string& request_id) {
     casework::ProbeSearchRecord outcome;
     outcome.probe_id = probe.id;
     matcher::ProbeAnalysis analysis;
+    bool unreadable = false;
     try {
       analysis =
           engine_.AnalyzeProbe({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
     } catch (const matcher::ImageError& e) {
       store_.AddEvent(request_id, "rtccd", "probe unreadable", probe.filename + ": " + e.what());
       spdlog::warn("{}: probe {} unreadable: {}", request_id, probe.filename, e.what());
-      outcome.status = "unreadable";
+      unreadable = true;
       outcome.detail = e.what();
     }
     ++search.probes_searched;
     outcome.image_format = analysis.image.format;
     outcome.faces_found = static_cast<int>(analysis.faces.size());
-    if (outcome.status.empty()) outcome.status = analysis.faces.empty() ? "no_face" : "searched";
+    outcome.status = unreadable               ? casework::ProbeStatus::kUnreadable
+                     : analysis.faces.empty() ? casework::ProbeStatus::kNoFace
+                                              : casework::ProbeStatus::kSearched;
     search.probes.push_back(outcome);
     int index = 0;
     for (const auto& face : analysis.faces) {
@@ -109,9 +128,9 @@ casework::FaceResult ToFaceResult(std::int64_t probe_id, int face_index,
   r.width = face.box.width;
   r.height = face.box.height;
   r.detector_score = face.box.detector_score;
-  r.detector = face.detector;
+  r.detector = matcher::DetectorName(face.detector);
   const matcher::FaceQuality& q = face.quality;
-  r.quality.grade = matcher::GradeName(q.grade);
+  r.quality.grade = ToCasework(q.grade);
   r.quality.reasons = q.reasons;
   r.quality.inter_eye_px = q.inter_eye_px;
   r.quality.sharpness = q.sharpness;
@@ -131,7 +150,7 @@ int QueueDenialNotices(casework::Store& store, ReplyComposer& replies) {
   int queued = 0;
   for (const auto& r : store.ListRequests(casework::RequestState::kDenied)) {
     bool told = false;
-    for (const auto& m : store.Mail(r.id)) told = told || m.kind == "denied";
+    for (const auto& m : store.Mail(r.id)) told = told || m.kind == casework::ReplyKind::kDenied;
     if (told) continue;
     auto txn = store.Begin();
     replies.QueueDenied(store, r, *store.LatestDecision(r.id));

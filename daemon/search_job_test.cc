@@ -37,7 +37,7 @@ class ScriptedEngine : public matcher::FaceEngine {
     a.image.edit_signs = {"The image was saved by GIMP 2.10, an image editor."};
     matcher::DetectedFace f;
     f.box = {11, 12, 40, 50, 0.37};
-    f.detector = "hog";
+    f.detector = matcher::Detector::kHog;
     f.embedding = Unit(0);
     f.embedding[1] = 0.1f;  // distance 0.1 to subject A
     f.crop_jpeg = {0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00, 0xFF, 0xD9};
@@ -137,10 +137,10 @@ TEST_F(SearchJobTest, TheSearchRowCanBeReproducedAndEachFaceKeepsItsQualityAndCr
 
   auto probes = store_->SearchProbes(s.id);
   ASSERT_EQ(probes.size(), 3u);
-  EXPECT_EQ(probes[0].status, "searched");
+  EXPECT_EQ(probes[0].status, casework::ProbeStatus::kSearched);
   EXPECT_EQ(probes[0].image_format, "JPEG");
-  EXPECT_EQ(probes[1].status, "no_face");
-  EXPECT_EQ(probes[2].status, "unreadable");
+  EXPECT_EQ(probes[1].status, casework::ProbeStatus::kNoFace);
+  EXPECT_EQ(probes[2].status, casework::ProbeStatus::kUnreadable);
   EXPECT_EQ(probes[2].detail, "The file is not an image rtcc can read.");
 
   auto faces = store_->SearchFaces(s.id);
@@ -150,7 +150,7 @@ TEST_F(SearchJobTest, TheSearchRowCanBeReproducedAndEachFaceKeepsItsQualityAndCr
   EXPECT_EQ(f.height, 50);
   EXPECT_DOUBLE_EQ(f.detector_score, 0.37);
   EXPECT_EQ(f.detector, "hog");
-  EXPECT_EQ(f.quality.grade, "poor");
+  EXPECT_EQ(f.quality.grade, casework::QualityGrade::kPoor);
   ASSERT_EQ(f.quality.reasons.size(), 1u);
   EXPECT_EQ(f.quality.reasons[0], "The eyes are 19 px apart (under 30 px).");
   EXPECT_DOUBLE_EQ(f.quality.inter_eye_px, 19);

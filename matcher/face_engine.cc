@@ -19,6 +19,7 @@
 #include <system_error>
 #include <utility>
 
+#include "base/enum_names.h"
 #include "base/sha256.h"
 #include "matcher/dlib_embedder.h"
 #include "matcher/image_decode.h"
@@ -68,18 +69,6 @@ using Clock = std::chrono::steady_clock;
 
 double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-const char* DetectorName(Detector d) {
-  switch (d) {
-    case Detector::kHog:
-      return "hog";
-    case Detector::kYuNet:
-      return "yunet";
-    case Detector::kMmod:
-      return "mmod";
-  }
-  return "?";
 }
 
 // The face as it is in the probe (see DetectedFace::crop_jpeg).
@@ -203,7 +192,7 @@ class DlibFaceEngine final : public FaceEngine {
       DetectedFace face;
       face.box = {static_cast<int>(left), static_cast<int>(top), static_cast<int>(right - left + 1),
                   static_cast<int>(bottom - top + 1), d.score};
-      face.detector = DetectorName(d.detector);
+      face.detector = d.detector;
       out.faces.push_back(face);
       kept.push_back(d);
     }
@@ -417,17 +406,22 @@ ProbeAnalysis FaceEngine::AnalyzeProbe(std::span<const std::uint8_t> image_bytes
   return out;
 }
 
-const char* GradeName(QualityGrade grade) {
-  switch (grade) {
-    case QualityGrade::kGood:
-      return "good";
-    case QualityGrade::kFair:
-      return "fair";
-    case QualityGrade::kPoor:
-      return "poor";
-  }
-  return "?";
-}
+constexpr base::EnumNames<Detector, 3> kDetectorNames = {{
+    {Detector::kHog, "hog"},
+    {Detector::kYuNet, "yunet"},
+    {Detector::kMmod, "mmod"},
+}};
+
+constexpr base::EnumNames<QualityGrade, 3> kGradeNames = {{
+    {QualityGrade::kGood, "good"},
+    {QualityGrade::kFair, "fair"},
+    {QualityGrade::kPoor, "poor"},
+}};
+
+// The tables' words are literals: NameOf's views are NUL-terminated.
+const char* DetectorName(Detector d) { return base::NameOf(kDetectorNames, d, "?").data(); }
+
+const char* GradeName(QualityGrade grade) { return base::NameOf(kGradeNames, grade, "?").data(); }
 
 float Distance(const Embedding& a, const Embedding& b) {
   float sum = 0;

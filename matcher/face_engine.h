@@ -36,6 +36,9 @@ class ImageError : public std::runtime_error {
 // ten times HOG's time on a CPU; an opt-in for hard probes.
 enum class Detector { kHog, kYuNet, kMmod };
 
+// "hog", "yunet", "mmod".
+const char* DetectorName(Detector detector);
+
 // Where scripts/fetch-models.sh puts dlib's models: $RTCC_MODEL_DIR if set, else
 // $XDG_CACHE_HOME/rtcc/models, else $HOME/.cache/rtcc/models (the same rule as the script).
 std::filesystem::path DefaultModelDir();
@@ -128,7 +131,7 @@ struct ImageFacts {
 
 struct DetectedFace {
   FaceBox box;
-  std::string detector;  // the detector that found it: "hog", "yunet" or "mmod"
+  Detector detector = Detector::kHog;  // the detector that found it
   // dlib's 5 landmarks: [0] [1] the outer and inner corner of the eye on the image's right,
   // [2] [3] the outer and inner corner of the eye on the image's left, [4] the base of the nose.
   std::array<Point, 5> landmarks{};

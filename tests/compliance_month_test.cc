@@ -184,10 +184,10 @@ TEST_F(ComplianceMonth, AMonthOfRequestsAndItsAudit) {
   EXPECT_EQ(Ctl("outcome " + id["r3"] + " --result inconclusive --note \"by phone\"").exit_code, 0);
   {
     auto store = site_->Store();
-    EXPECT_EQ(store.Searches(id["r1"]).back().outcome, "positive");
+    EXPECT_EQ(store.Searches(id["r1"]).back().outcome, casework::OutcomeKind::kPositive);
     EXPECT_EQ(store.Searches(id["r1"]).back().outcome_rank, 1);
-    EXPECT_EQ(store.Searches(id["r2"]).back().outcome, "none");
-    EXPECT_EQ(store.Searches(id["r3"]).back().outcome, "inconclusive");
+    EXPECT_EQ(store.Searches(id["r2"]).back().outcome, casework::OutcomeKind::kNone);
+    EXPECT_EQ(store.Searches(id["r3"]).back().outcome, casework::OutcomeKind::kInconclusive);
   }
 
   // --- r2: no identification, so a re-search (4.5.3.4); r1's positive one cannot be. -----------

@@ -124,8 +124,8 @@ TEST_F(CorpusOverImap, EveryMessageEndsWhereItsCaseSays) {
       EXPECT_EQ(rtcc.store.Probes(r.id).size(), static_cast<std::size_t>(c.probes));
     }
     auto queued = rtcc.store.PendingMail();
-    if (std::string(c.reply).empty()) {
-      EXPECT_TRUE(queued.empty()) << queued.front().kind;
+    if (!c.reply) {
+      EXPECT_TRUE(queued.empty()) << ToString(queued.front().kind);
     } else {
       ASSERT_EQ(queued.size(), 1u);
       EXPECT_EQ(queued[0].kind, c.reply);

@@ -164,13 +164,14 @@ TEST_F(EndToEnd, OneRequestTravelsTheWholeWay) {
     EXPECT_EQ(log[0].gallery_faces, 53);
     EXPECT_EQ(log[0].gallery_subjects, 5);
     EXPECT_FALSE(log[0].search_kernel.empty());
-    EXPECT_FALSE(faces[0].quality.grade.empty());
+    ASSERT_TRUE(faces[0].quality.grade.has_value());
     EXPECT_GT(faces[0].quality.inter_eye_px, 10);
     EXPECT_EQ(faces[0].crop_jpeg.size(), results.images[0].data.size());
     // rtccctl show gives the analyst the same: quality and the gallery snapshot.
     auto shown = Ctl("show " + id);
     ASSERT_EQ(shown.exit_code, 0) << shown.output;
-    EXPECT_NE(shown.output.find("    quality: " + faces[0].quality.grade + "  eyes "),
+    EXPECT_NE(shown.output.find("    quality: " + std::string(ToString(*faces[0].quality.grade)) +
+                                "  eyes "),
               std::string::npos)
         << shown.output;
     EXPECT_NE(shown.output.find("snapshot " + snapshot[1].str()), std::string::npos)

@@ -35,7 +35,8 @@ class MailRobustness : public ::testing::Test {
     m.subject = "notice " + id;
     m.message_id = id;
     m.text_body = "hello\n";
-    store.QueueMail(std::nullopt, "notice", id, "detective@pd.test", mail::BuildMessage(m));
+    store.QueueMail(std::nullopt, casework::ReplyKind::kAcknowledgement, id, "detective@pd.test",
+                    mail::BuildMessage(m));
     for (const auto& o : store.PendingMail())
       if (o.message_id == id) return o;
     throw std::runtime_error("not queued");
@@ -145,7 +146,9 @@ TEST_F(MailRobustness, AnImapOutageMidStreamLosesNothing) {
   EXPECT_EQ(per_message.size(), 8u) << "every message filed exactly once";
   for (const auto& r : store.ListRequests()) {
     int acks = 0;
-    for (const auto& m : store.Mail(r.id)) acks += m.kind == "acknowledgement" && m.state == "sent";
+    for (const auto& m : store.Mail(r.id))
+      acks += m.kind == casework::ReplyKind::kAcknowledgement &&
+              m.state == casework::OutboxState::kSent;
     EXPECT_EQ(acks, 1) << r.id << ": one acknowledgement each, handed to SMTP";
   }
   // Postfix deferred what it could not deliver while Dovecot was down: deliver it now.

@@ -68,10 +68,10 @@ class PoisonMessage : public ::testing::Test {
 
   // The message rows of `kind`, from the store.
   static std::vector<casework::MessageRecord> MessagesOfKind(RtccSite& site,
-                                                             const std::string& kind) {
+                                                             casework::MessageKind kind) {
     auto store = site.Store();
     auto s = store.db().Prepare("SELECT uid FROM messages WHERE kind = ? ORDER BY id");
-    s.Bind(1, kind);
+    s.Bind(1, ToString(kind));
     std::vector<casework::MessageRecord> out;
     while (s.Step()) out.push_back(*store.FindMessage("INBOX", FindUidValidity(store), s.Int(0)));
     return out;
@@ -96,7 +96,8 @@ class PoisonMessage : public ::testing::Test {
     for (const auto& r : store.ListRequests()) {
       int acks = 0;
       for (const auto& m : store.Mail(r.id))
-        acks += m.kind == "acknowledgement" && m.state == "sent";
+        acks += m.kind == casework::ReplyKind::kAcknowledgement &&
+                m.state == casework::OutboxState::kSent;
       EXPECT_EQ(acks, 1) << r.id << " (" << r.subject << ")";
     }
   }
@@ -122,7 +123,7 @@ TEST_F(PoisonMessage, ACrashingMessageIsSetAsideAndTheRestOfItsBatchIsFiled) {
   auto failed = site.mail().Messages("RTCC", "rtcc-failed");
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].subject, "photo poison");
-  auto rows = MessagesOfKind(site, "failed");
+  auto rows = MessagesOfKind(site, casework::MessageKind::kFailed);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_NE(rows[0].note.find("set aside after 3 attempts: rtccd stopped while processing it"),
             std::string::npos)
@@ -145,7 +146,7 @@ TEST_F(PoisonMessage, AnAbortAndAnErrorAreSetAsideTooAndNothingIsAnsweredAboutTh
   EXPECT_EQ(crashes, 3) << "the abort crashes 3 times; the error is caught each time\n"
                         << ReadLog(site);
   ExpectFiledAndAcknowledged(site, 1);
-  auto rows = MessagesOfKind(site, "failed");
+  auto rows = MessagesOfKind(site, casework::MessageKind::kFailed);
   ASSERT_EQ(rows.size(), 2u);
   std::string notes = rows[0].note + "\n" + rows[1].note;
   EXPECT_NE(notes.find("rtccd stopped while processing it"), std::string::npos) << notes;
@@ -180,7 +181,8 @@ TEST_F(PoisonMessage, TheReportedMessageNoLongerStopsTheDesk) {
   auto filed = [&] {
     for (const auto& r : site.Store().ListRequests())
       for (const auto& m : site.Store().Mail(r.id))
-        if (r.subject == "photo next" && m.kind == "acknowledgement" && m.state == "sent")
+        if (r.subject == "photo next" && m.kind == casework::ReplyKind::kAcknowledgement &&
+            m.state == casework::OutboxState::kSent)
           return true;
     return false;
   };
@@ -201,7 +203,8 @@ TEST_F(PoisonMessage, TheReportedMessageNoLongerStopsTheDesk) {
   for (const auto& r : store.ListRequests())
     if (r.subject == "hello") {
       EXPECT_EQ(r.state, casework::RequestState::kNeedsInfo);
-      for (const auto& m : store.Mail(r.id)) asked = asked || m.kind == "needs_info";
+      for (const auto& m : store.Mail(r.id))
+        asked = asked || m.kind == casework::ReplyKind::kNeedsInfo;
     }
   EXPECT_TRUE(asked) << "the detective is told what is missing";
   for (const auto& m : store.PendingMail())
