@@ -9,9 +9,10 @@ namespace rtcc::casework {
 namespace {
 
 // The outcome of a search: the schema 3 column, or the older yes/no one for rows written before.
-constexpr const char* kOutcome =
-    "COALESCE(s.outcome, CASE s.positive_identification WHEN 1 THEN 'positive' "
-    "WHEN 0 THEN 'none' END)";
+std::string OutcomeColumn() {
+  return "COALESCE(s.outcome, CASE s.positive_identification WHEN 1 THEN " +
+         SqlWord(OutcomeKind::kPositive) + " WHEN 0 THEN " + SqlWord(OutcomeKind::kNone) + " END)";
+}
 
 std::string MonthStart(int year, int month) {
   char buf[32];
@@ -37,19 +38,22 @@ AuditTotals Totals(SqliteDb& db, const AuditPeriod& p) {
   AuditTotals t;
   t.requests_received =
       Count(db, "SELECT count(*) FROM requests WHERE created_at >= ?1 AND created_at < ?2", p);
-  t.approvals = Count(db,
-                      "SELECT count(*) FROM decisions WHERE decision = 'approved' AND "
-                      "decided_at >= ?1 AND decided_at < ?2",
-                      p);
-  t.denials = Count(db,
-                    "SELECT count(*) FROM decisions WHERE decision = 'denied' AND "
-                    "decided_at >= ?1 AND decided_at < ?2",
-                    p);
-  t.withdrawn = Count(db,
-                      "SELECT count(*) FROM requests WHERE state = 'WITHDRAWN' AND "
-                      "COALESCE(closed_at, updated_at) >= ?1 AND COALESCE(closed_at, updated_at) "
-                      "< ?2",
-                      p);
+  t.approvals =
+      Count(db,
+            "SELECT count(*) FROM decisions WHERE decision = " + SqlWord(Decision::kApproved) +
+                " AND decided_at >= ?1 AND decided_at < ?2",
+            p);
+  t.denials =
+      Count(db,
+            "SELECT count(*) FROM decisions WHERE decision = " + SqlWord(Decision::kDenied) +
+                " AND decided_at >= ?1 AND decided_at < ?2",
+            p);
+  t.withdrawn =
+      Count(db,
+            "SELECT count(*) FROM requests WHERE state = " + SqlWord(RequestState::kWithdrawn) +
+                " AND COALESCE(closed_at, updated_at) >= ?1 AND "
+                "COALESCE(closed_at, updated_at) < ?2",
+            p);
   t.searches =
       Count(db, "SELECT count(*) FROM searches WHERE searched_at >= ?1 AND searched_at < ?2", p);
   t.searches_with_results = Count(db,
@@ -76,7 +80,7 @@ std::vector<AuditSearch> Searches(SqliteDb& db, const AuditPeriod& p) {
   ForEach(db,
           std::string("SELECT s.id, s.searched_at, s.request_id, s.incident_number, "
                       "s.incident_type, s.analyst, s.yielded_results, s.candidate_count, ") +
-              kOutcome +
+              OutcomeColumn() +
               ", s.parent_search_id, s.decision_id, d.kind FROM searches s "
               "LEFT JOIN decisions d ON d.id = s.decision_id "
               "WHERE s.searched_at >= ?1 AND s.searched_at < ?2 ORDER BY s.searched_at, s.id",
@@ -120,13 +124,15 @@ std::vector<AuditFlaggedRequest> Flagged(SqliteDb& db, const AuditPeriod& p) {
   std::vector<AuditFlaggedRequest> out;
   ForEach(db,
           "SELECT r.id, r.created_at, r.requestor, r.flags, r.state, "
-          "EXISTS (SELECT 1 FROM decisions d WHERE d.request_id = r.id AND "
-          "d.decision = 'approved'), o.analyst, o.override_reason FROM requests r "
-          "LEFT JOIN decisions o ON o.id = (SELECT d.id FROM decisions d WHERE d.request_id = r.id "
-          "AND d.decision = 'approved' AND trim(d.override_reason) <> '' ORDER BY d.id LIMIT 1) "
-          "WHERE trim(r.flags) <> '' AND ((r.created_at >= ?1 AND r.created_at < ?2) OR EXISTS "
-          "(SELECT 1 FROM decisions d WHERE d.request_id = r.id AND d.decided_at >= ?1 AND "
-          "d.decided_at < ?2)) ORDER BY r.created_at, r.id",
+          "EXISTS (SELECT 1 FROM decisions d WHERE d.request_id = r.id AND d.decision = " +
+              SqlWord(Decision::kApproved) +
+              "), o.analyst, o.override_reason FROM requests r LEFT JOIN decisions o ON o.id = "
+              "(SELECT d.id FROM decisions d WHERE d.request_id = r.id AND d.decision = " +
+              SqlWord(Decision::kApproved) +
+              " AND trim(d.override_reason) <> '' ORDER BY d.id LIMIT 1) "
+              "WHERE trim(r.flags) <> '' AND ((r.created_at >= ?1 AND r.created_at < ?2) OR EXISTS "
+              "(SELECT 1 FROM decisions d WHERE d.request_id = r.id AND d.decided_at >= ?1 AND "
+              "d.decided_at < ?2)) ORDER BY r.created_at, r.id",
           p, [&](const Statement& s) {
             out.push_back({s.Text(0), s.Text(1), s.Text(2), s.Text(3),
                            s.Parsed(4, "requests.state", ParseRequestState), s.Int(5) != 0,
@@ -154,8 +160,11 @@ std::vector<AuditOverdue> Overdue(SqliteDb& db, std::time_t as_of, int days) {
   std::vector<AuditOverdue> out;
   auto s = db.Prepare(
       "SELECT r.id, r.requestor, COALESCE((SELECT max(o.sent_at) FROM outbox o WHERE "
-      "o.request_id = r.id AND o.kind = 'results'), r.updated_at) AS since, r.reminders_sent, "
-      "r.last_reminder_at FROM requests r WHERE r.state = 'AWAITING_OUTCOME' ORDER BY since, r.id");
+      "o.request_id = r.id AND o.kind = " +
+      SqlWord(ReplyKind::kResults) +
+      "), r.updated_at) AS since, r.reminders_sent, r.last_reminder_at FROM requests r WHERE "
+      "r.state = " +
+      SqlWord(RequestState::kAwaitingOutcome) + " ORDER BY since, r.id");
   while (s.Step()) {
     std::int64_t waited = static_cast<std::int64_t>(as_of) - ParseUtc(s.Text(2));
     if (waited <= std::int64_t{days} * 86400) continue;
@@ -168,10 +177,10 @@ std::vector<AuditOutcome> Outcomes(SqliteDb& db, const AuditPeriod& p) {
   std::vector<AuditOutcome> out;
   ForEach(
       db,
-      std::string("SELECT s.id, s.request_id, s.searched_at, ") + kOutcome +
+      std::string("SELECT s.id, s.request_id, s.searched_at, ") + OutcomeColumn() +
           ", s.outcome_at, s.outcome_by FROM searches s WHERE s.outcome_at >= ?1 AND "
           "s.outcome_at < ?2 AND " +
-          kOutcome + " IS NOT NULL ORDER BY s.outcome_at, s.id",
+          OutcomeColumn() + " IS NOT NULL ORDER BY s.outcome_at, s.id",
       p, [&](const Statement& s) {
         out.push_back({s.Int(0), s.Text(1), s.Text(2),
                        s.Parsed(3, "searches.outcome", ParseOutcomeKind), s.Text(4), s.Text(5)});

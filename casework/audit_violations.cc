@@ -12,7 +12,7 @@ std::string Normalized(const std::string& s) {
   return base::Lower(base::TrimView(s, " \t\n\v\f\r"));
 }
 
-Statement Query(SqliteDb& db, const char* sql, const AuditPeriod& p) {
+Statement Query(SqliteDb& db, const std::string& sql, const AuditPeriod& p) {
   auto s = db.Prepare(sql);
   s.Bind(1, p.start).Bind(2, p.end);
   return s;
@@ -58,8 +58,9 @@ void CheckApprovals(SqliteDb& db, const AuditPeriod& p,
   auto s = Query(db,
                  "SELECT d.id, d.request_id, d.decided_at, d.analyst, d.override_reason, "
                  "r.requestor, r.flags, r.purpose_code FROM decisions d "
-                 "LEFT JOIN requests r ON r.id = d.request_id WHERE d.decision = 'approved' AND "
-                 "d.decided_at >= ?1 AND d.decided_at < ?2 ORDER BY d.decided_at, d.id",
+                 "LEFT JOIN requests r ON r.id = d.request_id WHERE d.decision = " +
+                     SqlWord(Decision::kApproved) +
+                     " AND d.decided_at >= ?1 AND d.decided_at < ?2 ORDER BY d.decided_at, d.id",
                  p);
   while (s.Step()) {
     const std::string decision = "decision #" + std::to_string(s.Int(0));
@@ -89,8 +90,9 @@ void CheckResultsReplies(SqliteDb& db, const AuditPeriod& p, std::vector<AuditVi
                  "s.candidate_count FROM outbox o LEFT JOIN searches s ON s.id = "
                  "(SELECT x.id FROM searches x WHERE x.request_id = o.request_id AND "
                  "x.searched_at <= o.created_at ORDER BY x.searched_at DESC, x.id DESC LIMIT 1) "
-                 "WHERE o.kind = 'results' AND o.created_at >= ?1 AND o.created_at < ?2 "
-                 "ORDER BY o.created_at, o.id",
+                 "WHERE o.kind = " +
+                     SqlWord(ReplyKind::kResults) +
+                     " AND o.created_at >= ?1 AND o.created_at < ?2 ORDER BY o.created_at, o.id",
                  p);
   while (s.Step()) {
     const std::string reply = "reply #" + std::to_string(s.Int(0));

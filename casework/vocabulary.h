@@ -88,5 +88,11 @@ template <typename E>
 std::string Word(const std::optional<E>& value) {
   return value ? Word(*value) : std::string();
 }
+// The word as an SQL string literal ('approved'), for a query that compares the column itself (no
+// word holds a quote).
+template <typename E>
+std::string SqlWord(E value) {
+  return "'" + Word(value) + "'";
+}
 
 }  // namespace rtcc::casework
