@@ -24,6 +24,7 @@
 #include <utility>
 
 #include "base/sha256.h"
+#include "base/sqlite_db.h"
 #include "base/strings.h"
 #include "matcher/gallery_manifest.h"
 #include "matcher/gallery_sidecar.h"
@@ -104,126 +105,8 @@ ALTER TABLE faces ADD COLUMN original_path TEXT NOT NULL DEFAULT '';
 UPDATE faces SET original_path = image_path;
 )sql";
 
-struct DbClose {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-using Db = std::unique_ptr<sqlite3, DbClose>;
-
-[[noreturn]] void Fail(sqlite3* db, const std::string& what) {
-  throw GalleryError("gallery: " + what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
-}
-
-void Exec(sqlite3* db, const char* sql) {
-  char* message = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-    const std::string text = message ? message : sqlite3_errmsg(db);
-    sqlite3_free(message);
-    throw GalleryError("gallery: " + text);
-  }
-}
-
-class Statement {
- public:
-  Statement(sqlite3* db, std::string_view sql) : db_(db) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
-        SQLITE_OK) {
-      Fail(db, "cannot prepare " + std::string(sql));
-    }
-    stmt_.reset(stmt);
-  }
-
-  Statement& Bind(int index, std::string_view text) {
-    Check(sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()),
-                            SQLITE_TRANSIENT));
-    return *this;
-  }
-  Statement& Bind(int index, std::int64_t value) {
-    Check(sqlite3_bind_int64(stmt_.get(), index, value));
-    return *this;
-  }
-  Statement& BindBlob(int index, const void* data, std::size_t size) {
-    Check(sqlite3_bind_blob(stmt_.get(), index, data, static_cast<int>(size), SQLITE_TRANSIENT));
-    return *this;
-  }
-
-  // True while a row is available.
-  bool Step() {
-    const int rc = sqlite3_step(stmt_.get());
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    Fail(db_, "query failed");
-  }
-  void Run() {
-    while (Step()) {
-    }
-    sqlite3_reset(stmt_.get());
-  }
-  void Reset() { sqlite3_reset(stmt_.get()); }
-
-  std::string Text(int column) const {
-    const auto* p = sqlite3_column_text(stmt_.get(), column);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)))
-             : std::string();
-  }
-  std::string_view TextView(int column) const {
-    const auto* p = sqlite3_column_text(stmt_.get(), column);
-    return p ? std::string_view(reinterpret_cast<const char*>(p),
-                                static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)))
-             : std::string_view();
-  }
-  std::int64_t Int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
-  std::span<const std::uint8_t> Blob(int column) const {
-    const void* p = sqlite3_column_blob(stmt_.get(), column);
-    const int size = sqlite3_column_bytes(stmt_.get(), column);
-    return {static_cast<const std::uint8_t*>(p), p ? static_cast<std::size_t>(size) : 0};
-  }
-
- private:
-  struct Finalize {
-    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-  };
-  void Check(int rc) {
-    if (rc != SQLITE_OK) Fail(db_, "cannot bind a parameter");
-  }
-
-  sqlite3* db_;
-  std::unique_ptr<sqlite3_stmt, Finalize> stmt_;
-};
-
-// BEGIN [IMMEDIATE] .. COMMIT; rolled back unless committed.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db, bool write = true) : db_(db) {
-    Exec(db_, write ? "BEGIN IMMEDIATE" : "BEGIN");
-  }
-  ~Transaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  void Commit() {
-    Exec(db_, "COMMIT");
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  bool done_ = false;
-};
-
-// Creates the file with mode 0600 (SQLite would use 0644 less the umask); its -wal and -shm files
-// take the database file's mode. An existing file keeps its mode.
-void CreatePrivateFile(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0) {
-    ::close(fd);
-    return;
-  }
-  if (errno == EEXIST) return;
-  throw GalleryError("gallery: cannot create " + path.string() + ": " + std::strerror(errno));
-}
+using base::Statement;
+using base::Transaction;
 
 bool IsImageName(const std::filesystem::path& file) {
   std::string ext = base::Lower(file.extension().string());
@@ -298,19 +181,14 @@ class SqliteGallery final : public Gallery {
         load_mode_(ParseLoadMode(options.sidecar_load)),
         pool_(options.search_threads > 0 ? options.search_threads
                                          : std::max(1u, std::thread::hardware_concurrency())) {
-    CreatePrivateFile(path);
-    sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(
-        path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-        nullptr);
-    db_.reset(db);
-    if (rc != SQLITE_OK) Fail(db, "cannot open " + path.string());
-    sqlite3_busy_timeout(db, 5000);
     try {
-      // NORMAL: in WAL mode a commit survives a crash of the process; a power cut may lose the
-      // last enrolments, which enrolling the folder again redoes (it is idempotent).
-      Exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+      // A power cut may lose the last enrolments, which enrolling the folder again redoes (it is
+      // idempotent): the gallery does not need synchronous=FULL.
+      db_ = std::make_unique<base::SqliteDb>(
+          path, base::SqliteOptions{.survive_power_loss = false, .busy_timeout_ms = 5000});
       Migrate();
+    } catch (const base::SqliteError& e) {
+      throw GalleryError("gallery: " + std::string(e.what()) + " (" + path.string() + ")");
     } catch (const GalleryError& e) {
       throw GalleryError(std::string(e.what()) + " (" + path.string() + ")");
     }
@@ -404,8 +282,8 @@ class SqliteGallery final : public Gallery {
     }
     std::lock_guard lock(db_mutex_);
     EnrollReport report;
-    Statements st(db_.get());
-    Transaction tx(db_.get());
+    Statements st(db_->handle());
+    Transaction tx(*db_);
     std::size_t done = 0;
     if (options.progress) options.progress(0, faces.size());
     for (const FaceRecord& f : faces) {
@@ -440,15 +318,15 @@ class SqliteGallery final : public Gallery {
 
   std::size_t RemoveSubject(std::string_view subject_id) override {
     std::lock_guard lock(db_mutex_);
-    Transaction tx(db_.get());
-    Statement count(db_.get(), "SELECT count(*) FROM faces WHERE subject_id = ?");
+    Transaction tx(*db_);
+    Statement count(db_->handle(), "SELECT count(*) FROM faces WHERE subject_id = ?");
     count.Bind(1, subject_id);
     count.Step();
     const auto faces = static_cast<std::size_t>(count.Int(0));
     count.Reset();
-    Statement(db_.get(), "DELETE FROM faces WHERE subject_id = ?").Bind(1, subject_id).Run();
-    Statement(db_.get(), "DELETE FROM subjects WHERE subject_id = ?").Bind(1, subject_id).Run();
-    const bool subject_existed = sqlite3_changes(db_.get()) > 0;
+    Statement(db_->handle(), "DELETE FROM faces WHERE subject_id = ?").Bind(1, subject_id).Run();
+    Statement(db_->handle(), "DELETE FROM subjects WHERE subject_id = ?").Bind(1, subject_id).Run();
+    const bool subject_existed = db_->Changes() > 0;
     tx.Commit();
     if (faces > 0 || subject_existed) Load();
     return faces;
@@ -518,7 +396,7 @@ class SqliteGallery final : public Gallery {
   GalleryStats Stats() const override {
     std::lock_guard lock(db_mutex_);
     GalleryStats s;
-    Statement totals(db_.get(),
+    Statement totals(db_->handle(),
                      "SELECT count(*), count(DISTINCT subject_id), coalesce(max(enrolled_at), ''), "
                      "coalesce(min(model_id), ''), coalesce(max(dim), 0) FROM faces");
     totals.Step();
@@ -528,7 +406,7 @@ class SqliteGallery final : public Gallery {
     s.model_id = totals.Text(3);
     s.dim = static_cast<std::size_t>(totals.Int(4));
     totals.Reset();
-    Statement sources(db_.get(),
+    Statement sources(db_->handle(),
                       "SELECT source, count(*) FROM faces GROUP BY source ORDER BY source");
     while (sources.Step()) {
       s.faces_per_source.emplace_back(sources.Text(0), static_cast<std::size_t>(sources.Int(1)));
@@ -642,8 +520,14 @@ class SqliteGallery final : public Gallery {
         .Bind(10, std::int64_t{box.height})
         .Bind(11, source)
         .Bind(12, date)
-        .Bind(13, original_path)
-        .Run();
+        .Bind(13, original_path);
+    try {
+      st.add_face.Run();
+    } catch (const base::SqliteError& e) {
+      // The schema's triggers refuse what would mix models or dimensions: the gallery's error.
+      st.add_face.Reset();
+      throw GalleryError(std::string("gallery: ") + e.what());
+    }
   }
 
   // Enrols each item: one transaction per image, so an interrupted enrolment keeps what it did.
@@ -652,7 +536,7 @@ class SqliteGallery final : public Gallery {
              std::size_t total) {
     const std::string model = engine.model_id();
     std::lock_guard lock(db_mutex_);
-    Statements st(db_.get());
+    Statements st(db_->handle());
     bool changed = false;
     for (const Item& item : items) {
       EnrolOne(engine, model, st, item, report, changed);
@@ -682,7 +566,7 @@ class SqliteGallery final : public Gallery {
       }
       ++report.already_enrolled;
       if (!item.name.empty()) {  // a manifest may name a subject enrolled from a folder
-        Transaction tx(db_.get());
+        Transaction tx(*db_);
         const std::string problem = SubjectName(st, item.subject, item.name, &changed);
         tx.Commit();
         if (!problem.empty()) report.problems.push_back(item.where + ": " + problem + ".");
@@ -706,7 +590,7 @@ class SqliteGallery final : public Gallery {
       return;
     }
     const DetectedFace& face = faces.front();
-    Transaction tx(db_.get());
+    Transaction tx(*db_);
     const std::string problem = SubjectName(st, item.subject, item.name);
     if (!problem.empty()) {
       report.problems.push_back(item.where + ": " + problem + "; skipped.");
@@ -714,7 +598,7 @@ class SqliteGallery final : public Gallery {
     }
     Insert(st, item.subject, Absolute(item.file), sha256, model, face.embedding, face.box,
            item.source, item.date, item.original_path);
-    const bool inserted = sqlite3_changes(db_.get()) == 1;
+    const bool inserted = db_->Changes() == 1;
     tx.Commit();
     changed = true;
     if (inserted) {
@@ -725,7 +609,7 @@ class SqliteGallery final : public Gallery {
   }
 
   void Migrate() {
-    Statement version(db_.get(), "PRAGMA user_version");
+    Statement version(db_->handle(), "PRAGMA user_version");
     version.Step();
     const std::int64_t current = version.Int(0);
     version.Reset();
@@ -735,34 +619,34 @@ class SqliteGallery final : public Gallery {
                          " is newer than this rtcc understands (" + std::to_string(kSchemaVersion) +
                          ")");
     }
-    Transaction tx(db_.get());
+    Transaction tx(*db_);
     if (current == 0) {
-      Statement tables(db_.get(), "SELECT count(*) FROM sqlite_schema");
+      Statement tables(db_->handle(), "SELECT count(*) FROM sqlite_schema");
       tables.Step();
       if (tables.Int(0) != 0) {
         throw GalleryError("gallery: the file is an SQLite database but not an rtcc gallery");
       }
       tables.Reset();
-      Exec(db_.get(), kSchema);
+      db_->Exec(kSchema);
     } else {
-      Exec(db_.get(), kMigrate1To2);
+      db_->Exec(kMigrate1To2);
     }
-    Exec(db_.get(), kStateSchema);
+    db_->Exec(kStateSchema);
     tx.Commit();
   }
 
   // SQLite's counter of commits made by other connections to this file.
   std::int64_t DataVersion() const {
-    Statement version(db_.get(), "PRAGMA data_version");
+    Statement version(db_->handle(), "PRAGMA data_version");
     version.Step();
     return version.Int(0);
   }
 
   sidecar::Token ReadToken() const {
-    Statement token(db_.get(), "SELECT change_token FROM gallery_state WHERE id = 1");
+    Statement token(db_->handle(), "SELECT change_token FROM gallery_state WHERE id = 1");
     sidecar::Token out{};
     if (token.Step()) {
-      const auto blob = token.Blob(0);
+      const auto blob = token.BlobView(0);
       std::memcpy(out.data(), blob.data(), std::min(blob.size(), out.size()));
     }
     return out;
@@ -779,7 +663,7 @@ class SqliteGallery final : public Gallery {
     c.token = token;
     std::vector<std::pair<std::int64_t, std::uint32_t>> slot;  // (face id, rank by SHA-256)
     {
-      Statement order(db_.get(), "SELECT id FROM faces ORDER BY image_sha256");
+      Statement order(db_->handle(), "SELECT id FROM faces ORDER BY image_sha256");
       while (order.Step()) {
         slot.emplace_back(order.Int(0), static_cast<std::uint32_t>(slot.size()));
       }
@@ -788,7 +672,7 @@ class SqliteGallery final : public Gallery {
     const std::size_t n = slot.size();
     std::unordered_map<std::string, std::string> names;
     {
-      Statement subjects(db_.get(), "SELECT subject_id, name FROM subjects");
+      Statement subjects(db_->handle(), "SELECT subject_id, name FROM subjects");
       while (subjects.Step()) names.emplace(subjects.Text(0), subjects.Text(1));
     }
 
@@ -798,7 +682,7 @@ class SqliteGallery final : public Gallery {
     c.matrix.resize(n * kEmbeddingDim);
     std::string model;
     std::size_t j = 0;
-    Statement rows(db_.get(),
+    Statement rows(db_->handle(),
                    "SELECT id, image_sha256, subject_id, image_path, source, source_date, "
                    "model_id, dim, embedding FROM faces ORDER BY id");
     while (rows.Step()) {
@@ -812,7 +696,7 @@ class SqliteGallery final : public Gallery {
         throw GalleryError("gallery: " + path_.string() + " mixes embeddings of models " + model +
                            " and " + std::string(row_model) + "; it cannot be searched");
       }
-      const std::span<const std::uint8_t> blob = rows.Blob(8);
+      const std::span<const std::uint8_t> blob = rows.BlobView(8);
       if (rows.Int(7) != static_cast<std::int64_t>(kEmbeddingDim) ||
           blob.size() != sizeof(float) * kEmbeddingDim) {
         throw GalleryError("gallery: " + path_.string() + " holds an embedding of " +
@@ -870,7 +754,7 @@ class SqliteGallery final : public Gallery {
     using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
     auto snap = std::make_shared<Snapshot>();
-    Transaction read(db_.get(), /*write=*/false);
+    Transaction read(*db_, Transaction::Mode::kRead);
     const std::int64_t version = DataVersion();
     const sidecar::Token token = ReadToken();
     std::string why;
@@ -943,7 +827,7 @@ class SqliteGallery final : public Gallery {
   GalleryOptions options_;
   sidecar::LoadMode load_mode_;
   mutable WorkerPool pool_;
-  Db db_;
+  std::unique_ptr<base::SqliteDb> db_;
   mutable std::mutex db_mutex_;  // the connection and loaded_version_
   mutable std::mutex snapshot_mutex_;
   std::shared_ptr<const Snapshot> snapshot_;
