@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 
 extern char** environ;
@@ -95,6 +96,27 @@ void RtccSite::StartDaemon() {
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start rtccd");
   daemon_pid_ = pid;
+}
+
+bool RtccSite::DaemonAlive(std::string* how) {
+  if (daemon_pid_ <= 0) {
+    if (how) *how = "not started";
+    return false;
+  }
+  int status = 0;
+  pid_t r = ::waitpid(daemon_pid_, &status, WNOHANG);
+  if (r == 0) return true;
+  if (how) {
+    if (r < 0)
+      *how = "waitpid failed";
+    else if (WIFSIGNALED(status))
+      *how =
+          "signal " + std::to_string(WTERMSIG(status)) + " (" + ::strsignal(WTERMSIG(status)) + ")";
+    else
+      *how = "exit status " + std::to_string(WEXITSTATUS(status));
+  }
+  daemon_pid_ = -1;
+  return false;
 }
 
 void RtccSite::KillDaemon() {
