@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <regex>
-#include <sstream>
+
+#include "base/pattern.h"
 
 namespace rtcc::casework {
 namespace {
@@ -60,17 +60,23 @@ std::optional<Purpose> ParsePurposeCode(std::string_view code) {
 }
 
 std::optional<Purpose> ClassifyPurpose(std::string_view text) {
-  std::string t = Lower(text);
   // An explicit clause reference: "4.5.1(c)", "4.5.1 c", or a lone letter "c" / "(c)".
-  static const std::regex kClause(
-      R"(^\s*(?:4\.5\.1\s*)?\(?([a-e])\)?\s*[.:)-]?\s*$|4\.5\.1\s*\(?([a-e])\)?)");
-  std::smatch m;
-  if (std::regex_search(t, m, kClause)) {
-    std::string letter = m[1].matched ? m[1].str() : m[2].str();
-    return ParsePurposeCode(letter);
-  }
-  for (const auto& info : kPurposes)
-    if (std::regex_search(t, std::regex(info.pattern, std::regex::icase))) return info.purpose;
+  static const auto kClause = base::CompilePattern(
+      R"(^\s*(?:4\.5\.1\s*)?\(?([a-e])\)?\s*[.:)-]?\s*$|4\.5\.1\s*\(?([a-e])\)?)",
+      base::Case::kInsensitive);
+  static const auto kUses = [] {
+    std::vector<std::pair<Purpose, std::unique_ptr<const RE2>>> uses;
+    for (const auto& info : kPurposes)
+      uses.emplace_back(info.purpose, base::CompilePattern(info.pattern, base::Case::kInsensitive));
+    return uses;
+  }();
+  re2::StringPiece t(text.data(), text.size());
+  std::string first;
+  std::string second;
+  if (RE2::PartialMatch(t, *kClause, &first, &second))
+    return ParsePurposeCode(Lower(first.empty() ? second : first));
+  for (const auto& [purpose, re] : kUses)
+    if (RE2::PartialMatch(t, *re)) return purpose;
   return std::nullopt;
 }
 
@@ -137,13 +143,15 @@ const std::string& PoorQualityWarning() {
 }
 
 std::optional<bool> ParseOutcome(std::string_view text) {
-  std::string t = Lower(text);
-  static const std::regex kNegative(
-      R"(\b(no|not|negative|without)\b[\s-]*(positive\s+)?(id\b|identification|identified|match)|\bunidentified\b|\bnegative\b)");
-  static const std::regex kPositive(
-      R"(\bpositive\b|\bidentified\b|\bidentification\s+(made|confirmed)|\bconfirmed\b|\b(id|identity)\s+confirmed\b)");
-  if (std::regex_search(t, kNegative)) return false;
-  if (std::regex_search(t, kPositive)) return true;
+  static const auto kNegative = base::CompilePattern(
+      R"(\b(no|not|negative|without)\b[\s-]*(positive\s+)?(id\b|identification|identified|match)|\bunidentified\b|\bnegative\b)",
+      base::Case::kInsensitive);
+  static const auto kPositive = base::CompilePattern(
+      R"(\bpositive\b|\bidentified\b|\bidentification\s+(made|confirmed)|\bconfirmed\b|\b(id|identity)\s+confirmed\b)",
+      base::Case::kInsensitive);
+  re2::StringPiece t(text.data(), text.size());
+  if (RE2::PartialMatch(t, *kNegative)) return false;
+  if (RE2::PartialMatch(t, *kPositive)) return true;
   return std::nullopt;
 }
 
@@ -166,11 +174,12 @@ std::optional<OutcomeKind> ParseOutcomeKind(std::string_view text) {
 }
 
 std::optional<OutcomeReport> ParseOutcomeReport(std::string_view text) {
-  std::string t = Lower(text);
-  static const std::regex kInconclusive(
-      R"(\binconclusive\b|\bundetermined\b|\bunable\s+to\s+(determine|confirm)\b|\bnot\s+(yet\s+)?(sure|known|determined)\b|\bunknown\b)");
+  static const auto kInconclusive = base::CompilePattern(
+      R"(\binconclusive\b|\bundetermined\b|\bunable\s+to\s+(determine|confirm)\b|\bnot\s+(yet\s+)?(sure|known|determined)\b|\bunknown\b)",
+      base::Case::kInsensitive);
+  re2::StringPiece t(text.data(), text.size());
   OutcomeReport report;
-  if (std::regex_search(t, kInconclusive)) {
+  if (RE2::PartialMatch(t, *kInconclusive)) {
     report.kind = OutcomeKind::kInconclusive;
     return report;
   }
@@ -178,13 +187,14 @@ std::optional<OutcomeReport> ParseOutcomeReport(std::string_view text) {
   if (!positive) return std::nullopt;
   report.kind = *positive ? OutcomeKind::kPositive : OutcomeKind::kNone;
   if (*positive) {
-    static const std::regex kRank(R"((?:candidate|rank|number|no\.|#)\s*#?\s*(\d{1,3})\b)");
-    std::smatch m;
-    if (std::regex_search(t, m, kRank)) report.rank = std::stoi(m[1].str());
-    static const std::regex kSubject(R"((?:subject|gallery id)\s*:?\s*([A-Za-z0-9_.-]+))",
-                                     std::regex::icase);
-    std::string original(text);
-    if (std::regex_search(original, m, kSubject)) report.subject = m[1].str();
+    static const auto kRank = base::CompilePattern(
+        R"((?:candidate|rank|number|no\.|#)\s*#?\s*(\d{1,3})\b)", base::Case::kInsensitive);
+    int rank = 0;
+    if (RE2::PartialMatch(t, *kRank, &rank)) report.rank = rank;
+    static const auto kSubject = base::CompilePattern(
+        R"((?:subject|gallery id)\s*:?\s*([A-Za-z0-9_.-]+))", base::Case::kInsensitive);
+    std::string subject;
+    if (RE2::PartialMatch(t, *kSubject, &subject)) report.subject = subject;
   }
   return report;
 }
@@ -243,20 +253,23 @@ std::vector<std::string> FindProhibitedUses(std::string_view text,
   return flags;
 }
 
-bool AsksToWithdraw(std::string_view subject, std::string_view body) {
-  static const std::regex kSubject(R"(^\s*((re|aw|fw|fwd)\s*:\s*)*(withdraw|cancel)\b)",
-                                   std::regex::icase);
-  static const std::regex kBody(
+bool AsksToWithdraw(std::string_view base_subject, std::string_view body) {
+  static const auto kSubject =
+      base::CompilePattern(R"(^\s*(withdraw|cancel)\b)", base::Case::kInsensitive);
+  static const auto kBody = base::CompilePattern(
       R"(^\s*(withdraw\s*:\s*(yes|y|true)\b|please\s+(withdraw|cancel)\b|(i\s+)?(withdraw|cancel)\s+(this|my|the)\s+request\b))",
-      std::regex::icase);
-  std::string s(subject);
-  if (std::regex_search(s, kSubject)) return true;
-  std::istringstream in{std::string(body)};
+      base::Case::kInsensitive);
+  if (RE2::PartialMatch(re2::StringPiece(base_subject.data(), base_subject.size()), *kSubject))
+    return true;
+  // The first five lines with text: a request to withdraw is said first, not deep in a reply.
   int lines = 0;
-  for (std::string line; lines < 5 && std::getline(in, line);) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+  for (std::size_t start = 0; lines < 5 && start < body.size();) {
+    std::size_t end = std::min(body.find('\n', start), body.size());
+    std::string_view line = body.substr(start, end - start);
+    start = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     ++lines;
-    if (std::regex_search(line, kBody)) return true;
+    if (RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *kBody)) return true;
   }
   return false;
 }

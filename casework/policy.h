@@ -87,7 +87,8 @@ std::vector<std::string> FindProhibitedUses(std::string_view text,
                                             const std::vector<ProhibitedPhrase>& phrases);
 
 // True when a requestor's message asks to withdraw the request ("Withdraw", "please cancel this
-// request", a "Withdraw: yes" line...), from its subject or its first lines.
-bool AsksToWithdraw(std::string_view subject, std::string_view body);
+// request", a "Withdraw: yes" line...), from its subject without its reply and forward prefixes
+// (mail::BaseSubject) or its first five lines with text.
+bool AsksToWithdraw(std::string_view base_subject, std::string_view body);
 
 }  // namespace rtcc::casework

@@ -112,11 +112,33 @@ TEST(Policy, ProhibitedUsesAreFlaggedByWholeWordsWithTheirClause) {
 
 TEST(Policy, WithdrawalsAreRecognisedInTheSubjectOrTheFirstLines) {
   EXPECT_TRUE(AsksToWithdraw("Withdraw [RTCC-2026-000001]", ""));
-  EXPECT_TRUE(AsksToWithdraw("RE: cancel request", ""));
+  EXPECT_TRUE(AsksToWithdraw("cancel request", ""));
   EXPECT_TRUE(AsksToWithdraw("Re: photo", "Please withdraw this request, we found him.\n"));
   EXPECT_TRUE(AsksToWithdraw("Re: photo", "\nWithdraw: yes\n"));
   EXPECT_FALSE(AsksToWithdraw("Re: photo", "Incident Type: Robbery\nPurpose: suspect\n"));
   EXPECT_FALSE(AsksToWithdraw("Re: photo", "He did not withdraw money from the ATM.\n"));
+  EXPECT_FALSE(AsksToWithdraw("photo", "\n\na\nb\nc\nd\ne\nPlease withdraw this request\n"))
+      << "only the first five lines with text";
+}
+
+// Issue 9: the patterns run over mail text in linear time; one line of 60,000 spaces followed by
+// "x" overflowed std::regex's recursive matcher and crashed rtccd.
+TEST(Policy, HostileTextIsReadInLinearTime) {
+  std::string spaces(60'000, ' ');
+  std::string line = spaces + "x";
+  EXPECT_FALSE(AsksToWithdraw(line, line));
+  EXPECT_FALSE(ClassifyPurpose(line));
+  EXPECT_FALSE(ParseOutcomeReport(line));
+  EXPECT_TRUE(FindProhibitedUses(line, DefaultProhibitedPhrases()).empty());
+  EXPECT_TRUE(AsksToWithdraw(spaces + "withdraw", ""));
+  EXPECT_EQ(ClassifyPurpose(spaces + "suspect " + spaces), Purpose::kCriminalInvestigation);
+  auto positive =
+      ParseOutcomeReport(spaces + "positive identification, candidate " + spaces + "#2");
+  ASSERT_TRUE(positive);
+  EXPECT_EQ(positive->rank, 2);
+  std::string tracking;
+  for (int i = 0; i < 1'000'000; ++i) tracking += "tracking ";  // 9 MB of one flagged phrase
+  EXPECT_EQ(FindProhibitedUses(tracking, DefaultProhibitedPhrases()).size(), 1u);
 }
 
 }  // namespace

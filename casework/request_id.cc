@@ -1,7 +1,8 @@
 #include "casework/request_id.h"
 
 #include <cstdio>
-#include <regex>
+
+#include "base/pattern.h"
 
 namespace rtcc::casework {
 
@@ -12,18 +13,18 @@ std::string FormatRequestId(int year, int sequence) {
 }
 
 std::optional<std::string> FindRequestTag(std::string_view subject) {
-  static const std::regex kTag(R"(\[(RTCC-\d{4}-\d{6})\])", std::regex::icase);
-  std::string s(subject);
-  std::smatch m;
-  if (!std::regex_search(s, m, kTag)) return std::nullopt;
-  std::string id = m[1].str();
+  static const auto kTag =
+      base::CompilePattern(R"(\[(RTCC-\d{4}-\d{6})\])", base::Case::kInsensitive);
+  std::string id;
+  if (!RE2::PartialMatch(re2::StringPiece(subject.data(), subject.size()), *kTag, &id))
+    return std::nullopt;
   for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return id;
 }
 
 bool IsRequestId(std::string_view text) {
-  static const std::regex kId(R"(RTCC-\d{4}-\d{6})");
-  return std::regex_match(std::string(text), kId);
+  static const auto kId = base::CompilePattern(R"(RTCC-\d{4}-\d{6})");
+  return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *kId);
 }
 
 }  // namespace rtcc::casework

@@ -227,6 +227,19 @@ CREATE TABLE search_probes (
   PRIMARY KEY (search_id, probe_id)
 );
 )sql",
+      // 6: poison-message isolation (issue 9): attempts begun on each message still in the
+      // mailbox, committed before the work starts; a message is set aside after too many.
+      R"sql(
+CREATE TABLE intake_attempts (
+  mailbox TEXT NOT NULL,
+  uidvalidity INTEGER NOT NULL,
+  uid INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',  -- '' when the attempt ended without a word (a crash)
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (mailbox, uidvalidity, uid)
+);
+)sql",
   };
   return kMigrations;
 }

@@ -178,6 +178,8 @@ Config LoadConfig(const std::filesystem::path& path) {
   c.imap.inbox = r.String("imap.inbox", c.imap.inbox);
   c.imap.processed_folder = r.String("imap.processed_folder", c.imap.processed_folder);
   c.imap.quarantine_folder = r.String("imap.quarantine_folder", c.imap.quarantine_folder);
+  c.imap.failed_folder = r.String("imap.failed_folder", c.imap.failed_folder);
+  c.imap.max_attempts = static_cast<int>(r.Int("imap.max_attempts", c.imap.max_attempts, 1, 100));
   c.imap.max_message_bytes =
       r.Int("imap.max_message_bytes", c.imap.max_message_bytes, 64 * 1024, 1024L * 1024 * 1024);
   c.imap.batch_size = static_cast<int>(r.Int("imap.batch_size", c.imap.batch_size, 1, 100000));

@@ -24,6 +24,10 @@ struct MailboxSettings {
   std::string inbox = "INBOX";
   std::string processed_folder = "rtcc-processed";
   std::string quarantine_folder = "rtcc-quarantine";
+  // A message whose processing crashed the daemon or failed this many times is moved here, never
+  // deleted, with an event in the trail (issue 9: one poison message must not stop intake).
+  std::string failed_folder = "rtcc-failed";
+  int max_attempts = 3;
   // A message larger than this is not downloaded: its header is recorded, the sender is told,
   // and the message itself stays on the server (moved to the processed folder).
   std::int64_t max_message_bytes = 25 * 1024 * 1024;

@@ -61,6 +61,16 @@ TEST_F(ConfigTest, ReadsAFileWithSecretsFromFiles) {
   EXPECT_EQ(c.engine.detector, matcher::Detector::kHog);
 }
 
+TEST_F(ConfigTest, PoisonMessagesAreSetAsideAfterTheConfiguredAttempts) {
+  Config defaults = LoadConfig(Write(""));
+  EXPECT_EQ(defaults.imap.failed_folder, "rtcc-failed");
+  EXPECT_EQ(defaults.imap.max_attempts, 3);
+  Config c = LoadConfig(Write("", "failed_folder = \"Poison\"\nmax_attempts = 5\n"));
+  EXPECT_EQ(c.imap.failed_folder, "Poison");
+  EXPECT_EQ(c.imap.max_attempts, 5);
+  EXPECT_NE(ErrorOf(Write("", "max_attempts = 0\n")).find("imap.max_attempts"), std::string::npos);
+}
+
 TEST_F(ConfigTest, EnvironmentPasswordWins) {
   setenv("RTCC_IMAP_PASSWORD", "from-env", 1);
   EXPECT_EQ(LoadConfig(Write("")).imap.server.password, "from-env");

@@ -8,8 +8,8 @@
 #include <iterator>
 #include <opencv2/imgcodecs.hpp>
 #include <random>
-#include <regex>
 
+#include "base/pattern.h"
 #include "casework/workflow.h"
 #include "matcher/test_images.h"
 
@@ -320,16 +320,19 @@ std::string LoadCorpusMessage(const CorpusCase& c, const CorpusPrior& prior,
   std::string text = ReadFile(kCorpusDir / c.file);
   if (text.find('\r') != std::string::npos)
     throw std::runtime_error(std::string(c.file) + " must be stored with LF line ends");
-  static const std::regex kPlaceholder(R"(\{\{([a-z0-9-]+)(:([^}]*))?\}\}\n?)");
+  static const auto kPlaceholder =
+      base::CompilePattern(R"((\{\{([a-z0-9-]+)(?::([^}]*))?\}\}\n?))");
   std::string out;
-  auto begin = std::sregex_iterator(text.begin(), text.end(), kPlaceholder);
   std::size_t last = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    const std::smatch& m = *it;
-    out += text.substr(last, m.position(0) - last);
-    last = m.position(0) + m.length(0);
-    std::string name = m[1], arg = m[3];
-    bool line = m.str(0).back() == '\n';
+  re2::StringPiece rest(text);
+  std::string whole;
+  std::string name;
+  std::string arg;
+  while (RE2::FindAndConsume(&rest, *kPlaceholder, &whole, &name, &arg)) {
+    std::size_t position = static_cast<std::size_t>(rest.data() - text.data()) - whole.size();
+    out += text.substr(last, position - last);
+    last = position + whole.size();
+    bool line = whole.back() == '\n';
     std::string eol = line ? "\n" : "";
     if (name == "base64") {
       std::vector<std::uint8_t> bytes;
@@ -350,7 +353,7 @@ std::string LoadCorpusMessage(const CorpusCase& c, const CorpusPrior& prior,
     } else if (name == "rtcc-message-id") {
       out += prior.rtcc_message_id + eol;
     } else {
-      throw std::runtime_error(std::string(c.file) + ": unknown placeholder " + m.str(0));
+      throw std::runtime_error(std::string(c.file) + ": unknown placeholder " + whole);
     }
   }
   out += text.substr(last);

@@ -10,6 +10,7 @@
 #include "daemon/sender_authentication.h"
 #include "mail/body_fields.h"
 #include "mail/mime_message.h"
+#include "mail/subject.h"
 
 namespace rtcc::daemon {
 namespace {
@@ -19,6 +20,10 @@ const std::vector<std::string> kIntakeReplyKinds = {
     "acknowledgement",      "needs_info", "outcome_recorded", "outcome_unclear",
     "outcome_needs_thread", "too_large",  "withdrawn",        "cannot_withdraw"};
 
+// messages.kind of mail from senders outside the allow-list, and of mail set aside.
+constexpr const char* kUnauthorized = "unauthorized";
+constexpr const char* kFailed = "failed";
+
 }  // namespace
 
 IntakeJob::IntakeJob(casework::Store& store, casework::Spool& spool, ReplyComposer& replies,
@@ -27,16 +32,31 @@ IntakeJob::IntakeJob(casework::Store& store, casework::Spool& spool, ReplyCompos
       spool_(spool),
       replies_(replies),
       tokens_(tokens),
-      settings_(std::move(settings)) {}
+      settings_(std::move(settings)),
+      attempts_(store.db()) {}
 
 void IntakeJob::PrepareMailbox(mail::ImapClient& imap) {
   imap.EnsureMailbox(settings_.mailbox.processed_folder);
   imap.EnsureMailbox(settings_.mailbox.quarantine_folder);
+  imap.EnsureMailbox(settings_.mailbox.failed_folder);
 }
 
 std::string IntakeJob::FolderFor(const std::string& kind) const {
-  return kind == "unauthorized" ? settings_.mailbox.quarantine_folder
-                                : settings_.mailbox.processed_folder;
+  if (kind == kUnauthorized) return settings_.mailbox.quarantine_folder;
+  if (kind == kFailed) return settings_.mailbox.failed_folder;
+  return settings_.mailbox.processed_folder;
+}
+
+mail::MimeMessage IntakeJob::Read(std::string_view raw) const {
+  mail::MimeMessage head = mail::ParseMimeMessage(mail::HeaderSection(raw));
+  bool allowed = casework::IsAuthorizedSender(head.from_address, settings_.senders.allowed_domains,
+                                              settings_.senders.allowed_addresses);
+  if (!allowed && ClassifyAutomatic(head, settings_.own_address) == casework::Automatic::kNo &&
+      head.report_type.empty()) {
+    head.raw_size = raw.size();
+    return head;
+  }
+  return mail::ParseMimeMessage(raw);
 }
 
 int IntakeJob::Poll(mail::ImapClient& imap, bool* more) {
@@ -45,28 +65,38 @@ int IntakeJob::Poll(mail::ImapClient& imap, bool* more) {
   mail::MailboxStatus status = imap.Examine(inbox);
   if (status.exists == 0) return 0;
   std::vector<std::uint32_t> fresh;
+  std::vector<std::uint32_t> suspects;  // an attempt on them began and never finished
+  int set_aside = 0;
   for (std::uint32_t uid : imap.SearchUids(inbox, "ALL")) {
     auto known = store_.FindMessage(inbox, status.uidvalidity, uid);
     if (!known) {
-      fresh.push_back(uid);
+      int attempts = attempts_.Count({inbox, status.uidvalidity, uid});
+      if (attempts >= settings_.mailbox.max_attempts) {
+        SetAside(imap, status.uidvalidity, uid);
+        ++set_aside;
+      } else {
+        (attempts > 0 ? suspects : fresh).push_back(uid);
+      }
       continue;
     }
     // Recorded before a crash or a failed move: finish the job, never redo it.
-    try {
-      std::string folder = known->status == "processed" ? FolderFor(known->kind) : Process(*known);
-      imap.MoveMessage(inbox, uid, folder);
-      store_.MarkMessageMoved(known->id, folder);
-    } catch (const mail::MailError&) {
-      throw;  // the server: stop this poll, the next one resumes
-    } catch (const std::exception& e) {
-      spdlog::error("message #{} not handled, will retry: {}", known->id, e.what());
-    }
+    std::string folder =
+        known->status == "processed" ? FolderFor(known->kind) : ProcessOrSetAside(*known);
+    if (folder.empty()) continue;  // failed this time; counted, tried again next poll
+    imap.MoveMessage(inbox, uid, folder);
+    store_.MarkMessageMoved(known->id, folder);
+  }
+  // After an unfinished attempt, one message at a time: a message that crashes the daemon then
+  // crashes it alone, and only its own attempts are counted until it is set aside.
+  if (!suspects.empty()) {
+    if (more) *more = true;
+    return set_aside + TakeBatch(imap, status.uidvalidity, {suspects.front()});
   }
   if (fresh.size() > static_cast<std::size_t>(settings_.mailbox.batch_size)) {
     fresh.resize(settings_.mailbox.batch_size);
     if (more) *more = true;
   }
-  return fresh.empty() ? 0 : TakeBatch(imap, status.uidvalidity, fresh);
+  return set_aside + (fresh.empty() ? 0 : TakeBatch(imap, status.uidvalidity, fresh));
 }
 
 int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
@@ -78,11 +108,16 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
     bool headers_only;
     std::string sha;
     mail::MimeMessage parsed;
+    std::string error;  // set when the message could not be read; it is not recorded this time
     std::int64_t row = 0;
     std::string folder;  // empty: not handled, stays in the inbox for the next poll
     std::string log;
   };
-  // 1. Fetch and spool every message (made durable together below). Spooling and parsing one
+  std::vector<casework::MessageKey> keys;
+  for (std::uint32_t uid : uids) keys.push_back({inbox, uidvalidity, uid});
+  attempts_.Begin(keys);  // durable before a byte is read: a crash from here on is counted
+
+  // 1. Fetch and spool every message (made durable together below). Spooling and reading one
   //    message runs on a worker thread while the next is fetched (at most two in flight).
   struct Prepared {
     std::string sha;
@@ -90,24 +125,34 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
   };
   std::vector<Taken> batch;
   std::vector<std::future<Prepared>> prepared;
-  auto sizes = imap.MessageSizes(inbox, uids);
-  for (std::uint32_t uid : uids) {
-    auto size = sizes.find(uid);
-    if (size == sizes.end()) continue;  // gone since the search (another client moved it)
-    // Over the size cap: the header only; the message itself stays on the server.
-    bool headers_only = size->second > settings_.mailbox.max_message_bytes;
-    std::string raw = headers_only ? imap.FetchHeader(inbox, uidvalidity, uid)
-                                   : imap.FetchMessage(inbox, uidvalidity, uid);
-    batch.push_back({uid, size->second, headers_only, "", {}, 0, "", ""});
-    if (prepared.size() >= 2) prepared[prepared.size() - 2].wait();
-    prepared.push_back(std::async(std::launch::async, [this, raw = std::move(raw)] {
-      return Prepared{spool_.PutDeferred("messages", raw), mail::ParseMimeMessage(raw)};
-    }));
+  try {
+    auto sizes = imap.MessageSizes(inbox, uids);
+    for (std::uint32_t uid : uids) {
+      auto size = sizes.find(uid);
+      if (size == sizes.end()) continue;  // gone since the search (another client moved it)
+      // Over the size cap: the header only; the message itself stays on the server.
+      bool headers_only = size->second > settings_.mailbox.max_message_bytes;
+      std::string raw = headers_only ? imap.FetchHeader(inbox, uidvalidity, uid)
+                                     : imap.FetchMessage(inbox, uidvalidity, uid);
+      batch.push_back({uid, size->second, headers_only, "", {}, "", 0, "", ""});
+      if (prepared.size() >= 2) prepared[prepared.size() - 2].wait();
+      prepared.push_back(std::async(std::launch::async, [this, raw = std::move(raw)] {
+        return Prepared{spool_.PutDeferred("messages", raw), Read(raw)};
+      }));
+    }
+  } catch (const mail::MailError&) {
+    for (auto& p : prepared) p.wait();
+    attempts_.Forgive(keys);  // the server failed, not the messages
+    throw;
   }
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    Prepared p = prepared[i].get();  // rethrows what the worker threw
-    batch[i].sha = std::move(p.sha);
-    batch[i].parsed = std::move(p.parsed);
+    try {
+      Prepared p = prepared[i].get();  // rethrows what the worker threw
+      batch[i].sha = std::move(p.sha);
+      batch[i].parsed = std::move(p.parsed);
+    } catch (const std::exception& e) {
+      batch[i].error = e.what();
+    }
   }
   spool_.Sync();  // durable before any row names them
 
@@ -116,6 +161,14 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
   {
     auto txn = store_.Begin();
     for (auto& t : batch) {
+      casework::MessageKey key{inbox, uidvalidity, t.uid};
+      if (!t.error.empty()) {
+        attempts_.Fail(key, t.error);
+        t.log = "message uid " + std::to_string(t.uid) + " could not be read (attempt " +
+                std::to_string(attempts_.Count(key)) + " of " +
+                std::to_string(settings_.mailbox.max_attempts) + "): " + t.error;
+        continue;
+      }
       auto earlier = store_.FindMessageByContent(t.sha, t.parsed.message_id);
       t.row = store_.RecordMessage(
           {inbox, uidvalidity, t.uid, t.sha, t.parsed.message_id, t.size, t.headers_only});
@@ -123,6 +176,7 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
         // The same message seen before under another UID (redelivery, UIDVALIDITY change).
         store_.MarkMessageProcessed(t.row, "duplicate", earlier->request_id,
                                     "same message as #" + std::to_string(earlier->id));
+        attempts_.Clear(key);
         t.folder = settings_.mailbox.processed_folder;
         t.log = "message uid " + std::to_string(t.uid) + " is a duplicate of message #" +
                 std::to_string(earlier->id) + "; not processed again";
@@ -135,8 +189,10 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
         savepoint.Release();
       } catch (const std::exception& e) {
         t.folder.clear();
-        t.log = "message uid " + std::to_string(t.uid) +
-                " recorded but not handled, will retry: " + e.what();
+        attempts_.Fail(key, e.what());
+        t.log = "message uid " + std::to_string(t.uid) + " recorded but not handled (attempt " +
+                std::to_string(attempts_.Count(key)) + " of " +
+                std::to_string(settings_.mailbox.max_attempts) + "), will retry: " + e.what();
       }
     }
     spool_.Sync();  // the probe images the rows name
@@ -156,15 +212,69 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
   return static_cast<int>(batch.size());
 }
 
+void IntakeJob::SetAside(mail::ImapClient& imap, std::uint32_t uidvalidity, std::uint32_t uid) {
+  const std::string& inbox = settings_.mailbox.inbox;
+  auto sizes = imap.MessageSizes(inbox, {uid});
+  auto size = sizes.find(uid);
+  if (size == sizes.end()) return;  // gone since the search
+  // Its bytes are kept (spool and server), never parsed: parsing is what failed.
+  bool headers_only = size->second > settings_.mailbox.max_message_bytes;
+  std::string raw = headers_only ? imap.FetchHeader(inbox, uidvalidity, uid)
+                                 : imap.FetchMessage(inbox, uidvalidity, uid);
+  std::string sha = spool_.Put("messages", raw);
+  casework::MessageKey key{inbox, uidvalidity, uid};
+  std::int64_t row = 0;
+  {
+    auto txn = store_.Begin();
+    row = store_.RecordMessage({inbox, uidvalidity, uid, sha, "", size->second, headers_only});
+    MarkFailed(*store_.FindMessage(inbox, uidvalidity, uid), key);
+    txn.Commit();
+  }
+  imap.MoveMessage(inbox, uid, settings_.mailbox.failed_folder);
+  store_.MarkMessageMoved(row, settings_.mailbox.failed_folder);
+}
+
+void IntakeJob::MarkFailed(const casework::MessageRecord& message,
+                           const casework::MessageKey& key) {
+  int attempts = attempts_.Count(key);
+  std::string error = attempts_.LastError(key);
+  std::string note = "set aside after " + std::to_string(attempts) + " attempts: " +
+                     (error.empty() ? "rtccd stopped while processing it (a crash)" : error);
+  store_.MarkMessageProcessed(message.id, kFailed, std::nullopt, note);
+  store_.AddEvent(std::nullopt, "rtccd", "message set aside",
+                  "message #" + std::to_string(message.id) + " (UID " +
+                      std::to_string(message.uid) + ", " + std::to_string(message.size) +
+                      " bytes, sha256 " + message.sha256 + ") " + note + "; kept in " +
+                      settings_.mailbox.failed_folder + " and in the spool");
+  attempts_.Clear(key);
+  spdlog::error("message #{} (UID {}) {}; moved to {} for an administrator", message.id,
+                message.uid, note, settings_.mailbox.failed_folder);
+}
+
+std::string IntakeJob::ProcessOrSetAside(const casework::MessageRecord& message) {
+  casework::MessageKey key{message.mailbox, message.uidvalidity, message.uid};
+  if (attempts_.Count(key) >= settings_.mailbox.max_attempts) {
+    auto txn = store_.Begin();
+    MarkFailed(message, key);
+    txn.Commit();
+    return settings_.mailbox.failed_folder;
+  }
+  attempts_.Begin({key});
+  try {
+    return Process(message);
+  } catch (const std::exception& e) {
+    attempts_.Fail(key, e.what());
+    spdlog::error("message #{} not handled (attempt {} of {}), will retry: {}", message.id,
+                  attempts_.Count(key), settings_.mailbox.max_attempts, e.what());
+    return "";
+  }
+}
+
 int IntakeJob::ProcessSpooled() {
   int n = 0;
   for (const auto& m : store_.MessagesToProcess()) {
-    try {
-      Process(m);
-      ++n;
-    } catch (const std::exception& e) {
-      spdlog::error("message #{} not handled, will retry: {}", m.id, e.what());
-    }
+    std::string folder = ProcessOrSetAside(m);
+    n += !folder.empty() && folder != FolderFor(kFailed);
   }
   return n;
 }
@@ -194,6 +304,10 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
   in.authentication_note = auth.note;
   in.oversize = record.headers_only;
   if (in.oversize) return in;  // the body was not read
+  // Policy 4.5: a stranger's mail is quarantined; nothing of its body is read or kept.
+  if (!casework::IsAuthorizedSender(m.from_address, settings_.senders.allowed_domains,
+                                    settings_.senders.allowed_addresses))
+    return in;
 
   mail::BodyFields fields = mail::ExtractBodyFields(m.text_body);
   in.incident_number = fields.incident_number;
@@ -201,7 +315,7 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
   in.purpose = fields.purpose;
   in.outcome = fields.outcome;
   in.notes = fields.notes;
-  in.withdraw = casework::AsksToWithdraw(m.subject, m.text_body);
+  in.withdraw = casework::AsksToWithdraw(mail::StripReplyPrefixes(m.subject), m.text_body);
   std::set<std::string> seen;
   for (const auto& img : m.images) {
     std::string_view bytes(reinterpret_cast<const char*>(img.data.data()), img.data.size());
@@ -215,7 +329,7 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
 }
 
 std::string IntakeJob::Process(const casework::MessageRecord& record) {
-  mail::MimeMessage m = mail::ParseMimeMessage(spool_.Get("messages", record.sha256));
+  mail::MimeMessage m = Read(spool_.Get("messages", record.sha256));
   std::string log;
   auto txn = store_.Begin();
   std::string folder = ProcessRecorded(record, m, &log);
@@ -253,6 +367,7 @@ std::string IntakeJob::ProcessRecorded(const casework::MessageRecord& record,
     replies_.QueueIntakeReply(store_, result, ref);
   }
   store_.MarkMessageProcessed(record.id, result.kind, result.request_id, result.note);
+  attempts_.Clear({record.mailbox, record.uidvalidity, record.uid});
   *log = "message #" + std::to_string(record.id) + " from " + m.from_address + ": " + result.kind +
          (result.request_id ? " " + *result.request_id : "") +
          (result.note.empty() ? "" : " (" + result.note + ")");

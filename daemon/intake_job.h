@@ -1,13 +1,18 @@
 // Intake: takes new messages from the RTCC mailbox and turns each into casework, exactly once.
-// The order for every message is fixed: fetch -> spool (fsync) -> database commit -> act on the
-// server (move to the processed or quarantine folder). A crash at any point loses nothing, and a
-// message already recorded is never processed a second time.
+// The order for every message is fixed: count the attempt (commit) -> fetch -> spool (fsync) ->
+// database commit -> act on the server (move to the processed or quarantine folder). A crash at
+// any point loses nothing, and a message already recorded is never processed a second time.
+// A message whose processing crashed the daemon or failed `max_attempts` times is set aside: its
+// raw bytes spooled unread, recorded as "failed", moved to the failed folder (issue 9). After an
+// unfinished attempt, messages are taken one at a time, so one that brings the daemon down never
+// takes the rest of its batch with it.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "casework/intake_attempts.h"
 #include "casework/spool.h"
 #include "casework/store.h"
 #include "casework/workflow.h"
@@ -30,10 +35,11 @@ struct IntakeSettings {
 
 class IntakeJob {
  public:
+  // Keeps references to `store`, `spool`, `replies` and `tokens`, which must outlive it.
   IntakeJob(casework::Store& store, casework::Spool& spool, ReplyComposer& replies,
             const ThreadToken& tokens, IntakeSettings settings);
 
-  // Creates the processed and quarantine folders when missing.
+  // Creates the processed, quarantine and failed folders when missing.
   void PrepareMailbox(mail::ImapClient& imap);
 
   // One pass over the inbox, at most `batch_size` new messages: each is recorded and processed,
@@ -42,15 +48,30 @@ class IntakeJob {
   // next poll resumes.
   int Poll(mail::ImapClient& imap, bool* more = nullptr);
 
-  // Processes messages recorded but not yet processed (e.g. after a crash between the two).
-  // Returns how many were processed.
+  // Processes messages recorded but not yet processed (e.g. after a crash between the two), or
+  // sets them aside when their attempts are spent. Returns how many were processed.
   int ProcessSpooled();
 
   // The folder a processed message of `kind` (messages.kind) is moved to: the quarantine folder
-  // for unauthorized senders, the processed folder for everything else.
+  // for unauthorized senders, the failed folder for messages set aside, the processed folder for
+  // everything else.
   std::string FolderFor(const std::string& kind) const;
 
+  // The message as far as intake reads it: all of it from a sender on the allow-list; from anyone
+  // else the header only (policy 4.5: a stranger's mail is quarantined unread), unless the header
+  // says it is automatic mail that may report on one of rtcc's own replies (a bounce).
+  mail::MimeMessage Read(std::string_view raw) const;
+
  private:
+  // Processes a recorded, unprocessed message unless its attempts are spent (then sets it aside
+  // in the store); counts the attempt first. Returns its folder, or "" when it failed this time.
+  std::string ProcessOrSetAside(const casework::MessageRecord& message);
+  // Sets aside a message the inbox still holds and the store has not recorded: its bytes are
+  // fetched and spooled unread, recorded as "failed" and moved to the failed folder.
+  void SetAside(mail::ImapClient& imap, std::uint32_t uidvalidity, std::uint32_t uid);
+  // Marks a recorded message "failed" with an event and a log line (inside the caller's
+  // transaction).
+  void MarkFailed(const casework::MessageRecord& message, const casework::MessageKey& key);
   // Takes new messages: fetch, spool (one sync), record and process (one transaction), move.
   int TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
                 const std::vector<std::uint32_t>& uids);
@@ -70,6 +91,7 @@ class IntakeJob {
   ReplyComposer& replies_;
   const ThreadToken& tokens_;
   IntakeSettings settings_;
+  casework::IntakeAttempts attempts_;
 };
 
 }  // namespace rtcc::daemon

@@ -121,6 +121,56 @@ TEST_F(IntakeJobTest, AMessageThatFailsDoesNotBlockTheOthersAndIsKeptForRetry) {
   EXPECT_EQ(store_->ListRequests()[0].requestor, "det2@pd.test");
 }
 
+// Issue 9: a message that fails every time is not retried forever. Its attempts are counted, and
+// once max_attempts (3 by default) are spent it is set aside, kept, with an event and its reason.
+TEST_F(IntakeJobTest, AMessageThatKeepsFailingIsSetAsideAfterItsAttempts) {
+  std::string bad =
+      Deliver(Request("det@pd.test", "", "Incident Type: Robbery\nPurpose: suspect", 1));
+  std::filesystem::remove(spool_->PathOf("messages", bad));
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    EXPECT_EQ(job_->ProcessSpooled(), 0);
+    ASSERT_EQ(store_->MessagesToProcess().size(), 1u) << "kept for attempt " << attempt + 1;
+  }
+  EXPECT_EQ(job_->ProcessSpooled(), 0) << "the fourth time it is set aside, not processed";
+  EXPECT_TRUE(store_->MessagesToProcess().empty());
+  auto failed = store_->FindMessage("INBOX", 7, store_->FindMessageByContent(bad, "")->uid);
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->kind, "failed");
+  EXPECT_NE(failed->note.find("set aside after 3 attempts"), std::string::npos) << failed->note;
+  EXPECT_EQ(job_->FolderFor(failed->kind), "rtcc-failed");
+  auto event = store_->db().Prepare(
+      "SELECT detail FROM events WHERE action = 'message set aside' AND request_id IS NULL");
+  ASSERT_TRUE(event.Step()) << "the trail says which message was set aside";
+  EXPECT_NE(event.Text(0).find(bad), std::string::npos) << event.Text(0);
+  EXPECT_NE(event.Text(0).find("rtcc-failed"), std::string::npos) << event.Text(0);
+  EXPECT_TRUE(store_->PendingMail().empty()) << "nobody is answered about it";
+}
+
+// Policy 4.5, issue 9: a stranger's mail is read no further than its header: no field, no probe
+// kept, no reply — even when its body is exactly what a request looks like.
+TEST_F(IntakeJobTest, AStrangersMailIsQuarantinedUnread) {
+  std::string raw =
+      Request("stranger@outside.test", "",
+              "Incident Type: Robbery\nPurpose: suspect\n" + std::string(60'000, ' ') + "x", 1);
+  auto head = job_->Read(raw);
+  EXPECT_EQ(head.from_address, "stranger@outside.test");
+  EXPECT_TRUE(head.text_body.empty());
+  EXPECT_TRUE(head.images.empty());
+  Deliver(raw);
+  EXPECT_EQ(job_->ProcessSpooled(), 1);
+  EXPECT_TRUE(store_->ListRequests().empty());
+  EXPECT_TRUE(store_->PendingMail().empty());
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "spool/probes") &&
+               !std::filesystem::is_empty(dir_ / "spool/probes"))
+      << "a stranger's photo is not kept";
+  // A bounce from a stranger's server is still read: it may be about one of rtcc's replies.
+  auto bounce = job_->Read(
+      "From: MAILER-DAEMON@mx.outside.test\r\nTo: rtcc@pd.test\r\nSubject: Undelivered\r\n"
+      "Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain\r\n\r\nDelivery failed\r\n--b--\r\n");
+  EXPECT_EQ(bounce.text_body, "Delivery failed");
+}
+
 // The results reply's Message-ID carries a reply token; an outcome replying to it is recorded.
 TEST_F(IntakeJobTest, OutcomeInReplyToRtccsOwnMailIsRecordedOnlyThere) {
   Deliver(Request("det@pd.test", "", "Incident Type: Robbery\nPurpose: suspect", 1));

@@ -1,10 +1,11 @@
 #include "daemon/reply_composer.h"
 
 #include <cstdio>
-#include <regex>
 
+#include "base/pattern.h"
 #include "casework/policy.h"
 #include "mail/outgoing_message.h"
+#include "mail/subject.h"
 
 namespace rtcc::daemon {
 namespace {
@@ -65,13 +66,11 @@ const std::vector<std::string>& RequiredTemplates() {
 }
 
 std::string BaseSubject(const std::string& subject) {
-  static const std::regex kPrefix(R"(^\s*((re|fw|fwd|aw|sv|antw)\s*:\s*)+)", std::regex::icase);
-  static const std::regex kTag(R"(\s*\[RTCC-\d{4}-\d{6}\](\s*-\s*[a-z ]+$)?)", std::regex::icase);
-  std::string s = std::regex_replace(subject, kTag, "");
-  s = std::regex_replace(s, kPrefix, "");
-  s = std::regex_replace(s, kTag, "");
-  auto b = s.find_first_not_of(" \t");
-  return b == std::string::npos ? "" : s.substr(b, s.find_last_not_of(" \t") - b + 1);
+  static const auto kTag = base::CompilePattern(R"(\s*\[RTCC-\d{4}-\d{6}\](\s*-\s*[a-z ]+$)?)",
+                                                base::Case::kInsensitive);
+  std::string s = subject;
+  RE2::GlobalReplace(&s, *kTag, "");
+  return mail::StripReplyPrefixes(s);
 }
 
 ReplyComposer::ReplyComposer(const templates::TemplateSet& templates, MailIdentity identity,

@@ -9,8 +9,9 @@
 
 #include <fstream>
 #include <iterator>
-#include <regex>
 #include <stdexcept>
+
+#include "base/pattern.h"
 
 namespace rtcc::daemon {
 namespace {
@@ -69,13 +70,15 @@ std::string ThreadToken::NewMessageId(const std::string& request_id,
 }
 
 std::optional<std::string> ThreadToken::Verify(const std::string& message_id) const {
-  static const std::regex kToken(R"(^rtcc\.(RTCC-\d{4}-\d{6})\.([0-9a-f]{24})\.([0-9a-f]{32})@)");
-  std::smatch m;
-  if (!std::regex_search(message_id, m, kToken)) return std::nullopt;
-  std::string expected = Mac(m[1].str(), m[2].str());
-  std::string given = m[3].str();
+  static const auto kToken =
+      base::CompilePattern(R"(^rtcc\.(RTCC-\d{4}-\d{6})\.([0-9a-f]{24})\.([0-9a-f]{32})@)");
+  std::string request_id;
+  std::string nonce;
+  std::string given;
+  if (!RE2::PartialMatch(message_id, *kToken, &request_id, &nonce, &given)) return std::nullopt;
+  std::string expected = Mac(request_id, nonce);
   if (CRYPTO_memcmp(expected.data(), given.data(), expected.size()) != 0) return std::nullopt;
-  return m[1].str();
+  return request_id;
 }
 
 std::optional<std::string> ThreadToken::VerifyAny(

@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <regex>
 #include <sstream>
 #include <string_view>
 #include <vector>
+
+#include "base/pattern.h"
 
 namespace rtcc::mail {
 namespace {
@@ -34,20 +35,17 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
-// Longer lines are never a quote header; and std::regex, whose matcher recurses once per
-// character, is only ever given short strings (a 100 kB line overflowed the stack).
+// Longer lines are never a quote header (RFC 5322 lines are at most 998 characters).
 constexpr std::size_t kMaxQuoteHeader = 1000;
 // A label is what precedes the first ':' and is at most this long.
 constexpr std::size_t kMaxLabel = 120;
 
 bool IsQuoteHeader(const std::string& line) {
   if (line.size() > kMaxQuoteHeader) return false;
-  static const std::regex kWrote(R"(^On .+ wrote:\s*$)", std::regex::icase);
-  static const std::regex kOriginal(R"(^-+\s*(original|forwarded) message\s*-+\s*$)",
-                                    std::regex::icase);
-  static const std::regex kApple(R"(^\s*begin forwarded message:\s*$)", std::regex::icase);
-  return std::regex_match(line, kWrote) || std::regex_match(line, kOriginal) ||
-         std::regex_match(line, kApple);
+  static const auto kQuoteHeader = base::CompilePattern(
+      R"(On .+ wrote:\s*|-+\s*(original|forwarded) message\s*-+\s*|\s*begin forwarded message:\s*)",
+      base::Case::kInsensitive);
+  return RE2::FullMatch(line, *kQuoteHeader);
 }
 
 bool StartsWithLabel(std::string_view line, std::initializer_list<std::string_view> labels) {
@@ -101,13 +99,13 @@ std::optional<std::string>& Slot(BodyFields& f, Field field) {
 
 BodyFields ExtractBodyFields(std::string_view text) {
   // Matched against the label alone (the text before the first ':'), never the whole line.
-  static const std::vector<std::pair<Field, std::regex>> kMatchers = [] {
-    std::vector<std::pair<Field, std::regex>> m;
+  static const auto kMatchers = [] {
+    std::vector<std::pair<Field, std::unique_ptr<const RE2>>> m;
     for (const auto& l : kLabels)
-      m.emplace_back(l.field,
-                     std::regex(std::string(R"(^\s*(-|\xE2\x80\xA2|\xC2\xB7)?\s*\**\s*()") +
-                                    l.pattern + R"()\s*\**\s*$)",
-                                std::regex::icase));
+      m.emplace_back(
+          l.field, base::CompilePattern(std::string(R"(\s*(-|\xE2\x80\xA2|\xC2\xB7)?\s*\**\s*()") +
+                                            l.pattern + R"()\s*\**\s*)",
+                                        base::Case::kInsensitive));
     return m;
   }();
 
@@ -133,7 +131,7 @@ BodyFields ExtractBodyFields(std::string_view text) {
     if (colon != std::string::npos && colon <= kMaxLabel) {
       std::string label = line.substr(0, colon);
       for (const auto& [field, re] : kMatchers) {
-        if (std::regex_match(label, re)) {
+        if (RE2::FullMatch(label, *re)) {
           matched = true;
           std::string value = Trim(std::string_view(line).substr(colon + 1));
           auto& slot = Slot(fields, field);

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <regex>
 #include <sstream>
+
+#include "base/pattern.h"
 
 namespace rtcc::mail {
 namespace {
@@ -13,9 +14,10 @@ std::size_t AppendToString(char* data, std::size_t size, std::size_t nmemb, void
   return size * nmemb;
 }
 
-std::uint32_t Number(const std::string& text, const std::regex& re) {
-  std::smatch m;
-  return std::regex_search(text, m, re) ? static_cast<std::uint32_t>(std::stoul(m[1].str())) : 0;
+// The number `re`'s group captures in the server's response; 0 when absent or out of range.
+std::uint32_t Number(const std::string& text, const RE2& re) {
+  unsigned int n = 0;
+  return RE2::PartialMatch(text, re, &n) ? n : 0;
 }
 
 std::string BaseUrl(const std::string& url) {
@@ -79,14 +81,14 @@ std::string ImapClient::Command(const std::string& mailbox, const std::string& c
 }
 
 MailboxStatus ImapClient::Examine(const std::string& mailbox) {
-  static const std::regex kValidity(R"(\[UIDVALIDITY (\d+)\])");
-  static const std::regex kNext(R"(\[UIDNEXT (\d+)\])");
-  static const std::regex kExists(R"(\* (\d+) EXISTS)");
+  static const auto kValidity = base::CompilePattern(R"(\[UIDVALIDITY (\d+)\])");
+  static const auto kNext = base::CompilePattern(R"(\[UIDNEXT (\d+)\])");
+  static const auto kExists = base::CompilePattern(R"(\* (\d+) EXISTS)");
   std::string r = Command("", "EXAMINE " + QuoteMailbox(mailbox), "EXAMINE " + mailbox);
   MailboxStatus s;
-  s.uidvalidity = Number(r, kValidity);
-  s.uidnext = Number(r, kNext);
-  s.exists = Number(r, kExists);
+  s.uidvalidity = Number(r, *kValidity);
+  s.uidnext = Number(r, *kNext);
+  s.exists = Number(r, *kExists);
   if (s.uidvalidity == 0)
     throw MailError("EXAMINE " + mailbox + ": the server sent no UIDVALIDITY",
                     CURLE_WEIRD_SERVER_REPLY);
@@ -124,31 +126,34 @@ std::string ImapClient::FetchMessage(const std::string& mailbox, std::uint32_t u
 }
 
 std::int64_t ImapClient::MessageSize(const std::string& mailbox, std::uint32_t uid) {
-  static const std::regex kSize(R"(RFC822\.SIZE (\d+))");
+  static const auto kSize = base::CompilePattern(R"(RFC822\.SIZE (\d+))");
   std::string r = Command(mailbox, "UID FETCH " + std::to_string(uid) + " (RFC822.SIZE)",
                           "FETCH RFC822.SIZE of UID " + std::to_string(uid));
-  std::smatch m;
-  if (!std::regex_search(r, m, kSize))
+  std::int64_t size = 0;
+  if (!RE2::PartialMatch(r, *kSize, &size))
     throw MailError("FETCH RFC822.SIZE of UID " + std::to_string(uid) + ": no size in the reply",
                     CURLE_WEIRD_SERVER_REPLY);
-  return std::stoll(m[1].str());
+  return size;
 }
 
 std::map<std::uint32_t, std::int64_t> ImapClient::MessageSizes(
     const std::string& mailbox, const std::vector<std::uint32_t>& uids) {
-  static const std::regex kLine(
-      R"(UID (\d+)[^\r\n]*RFC822\.SIZE (\d+)|RFC822\.SIZE (\d+)[^\r\n]*UID (\d+))");
+  static const auto kUidFirst = base::CompilePattern(R"(UID (\d+)[^\r\n]*RFC822\.SIZE (\d+))");
+  static const auto kSizeFirst = base::CompilePattern(R"(RFC822\.SIZE (\d+)[^\r\n]*UID (\d+))");
   std::map<std::uint32_t, std::int64_t> sizes;
   if (uids.empty()) return sizes;
   std::string r =
       Command(mailbox, "UID FETCH " + UidSet(uids) + " (RFC822.SIZE)", "FETCH RFC822.SIZE");
-  for (auto it = std::sregex_iterator(r.begin(), r.end(), kLine); it != std::sregex_iterator();
-       ++it) {
-    const auto& m = *it;
-    if (m[1].matched)
-      sizes[static_cast<std::uint32_t>(std::stoul(m[1].str()))] = std::stoll(m[2].str());
-    else
-      sizes[static_cast<std::uint32_t>(std::stoul(m[4].str()))] = std::stoll(m[3].str());
+  // One untagged FETCH response per line, its items in the server's order.
+  for (std::size_t start = 0; start < r.size();) {
+    std::size_t end = std::min(r.find('\n', start), r.size());
+    re2::StringPiece line(r.data() + start, end - start);
+    start = end + 1;
+    unsigned int uid = 0;
+    std::int64_t size = 0;
+    if (RE2::PartialMatch(line, *kUidFirst, &uid, &size) ||
+        RE2::PartialMatch(line, *kSizeFirst, &size, &uid))
+      sizes[uid] = size;
   }
   return sizes;
 }

@@ -367,6 +367,15 @@ class Walker {
 
 }  // namespace
 
+std::string_view HeaderSection(std::string_view raw) {
+  if (raw.rfind("\r\n", 0) == 0) return raw.substr(0, 2);
+  if (raw.rfind("\n", 0) == 0) return raw.substr(0, 1);
+  std::size_t end = raw.find("\n\n");
+  std::size_t crlf = raw.find("\n\r\n");
+  if (crlf < end) return raw.substr(0, crlf + 3);
+  return end == std::string_view::npos ? raw : raw.substr(0, end + 2);
+}
+
 std::vector<std::string> ParseMessageIds(std::string_view value) {
   std::vector<std::string> ids;
   std::size_t pos = 0;

@@ -86,6 +86,11 @@ struct MimeMessage {
 // cannot load its database (content_sniffer.h).
 MimeMessage ParseMimeMessage(std::string_view raw);
 
+// The header section of a raw message: everything up to and including the empty line that ends
+// it (CRLF or LF), or all of `raw` when there is none. Parsing it alone (ParseMimeMessage reads a
+// header-only message) reads the sender without reading a byte of the body.
+std::string_view HeaderSection(std::string_view raw);
+
 // The msg-ids found in a header value such as References: "<a@b> <c@d>" -> {"a@b", "c@d"}.
 std::vector<std::string> ParseMessageIds(std::string_view value);
 

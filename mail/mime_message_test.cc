@@ -773,5 +773,19 @@ TEST(MimeMessage, MimeticRandomAccessParserIsNotUsed) {
   EXPECT_EQ(m.text_body, "Purpose: see the--b-- marker");
 }
 
+TEST(MimeMessage, TheHeaderSectionEndsAtTheFirstEmptyLine) {
+  EXPECT_EQ(HeaderSection("From: a@b\r\nSubject: x\r\n\r\nbody\r\n\r\nmore"),
+            "From: a@b\r\nSubject: x\r\n\r\n");
+  EXPECT_EQ(HeaderSection("From: a@b\nSubject: x\n\nbody\n"), "From: a@b\nSubject: x\n\n");
+  EXPECT_EQ(HeaderSection("From: a@b\r\n"), "From: a@b\r\n") << "a header-only message";
+  EXPECT_EQ(HeaderSection("\r\nbody"), "\r\n");
+  auto head = ParseMimeMessage(HeaderSection(
+      "From: Stranger <stranger@outside.test>\r\nSubject: hi\r\nContent-Type: text/plain\r\n"
+      "\r\nIncident Type: Robbery\r\n"));
+  EXPECT_EQ(head.from_address, "stranger@outside.test");
+  EXPECT_EQ(head.subject, "hi");
+  EXPECT_EQ(head.text_body, "") << "not a byte of the body";
+}
+
 }  // namespace
 }  // namespace rtcc::mail

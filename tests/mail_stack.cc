@@ -20,18 +20,6 @@ namespace {
 
 const std::string kScript = std::string(RTCC_SOURCE_DIR) + "/scripts/mailstack.sh";
 
-std::string Base64Lines(const std::string& bytes) {
-  std::string encoded;
-  mimetic::Base64::Encoder encoder;  // 76-character lines
-  mimetic::encode(bytes.begin(), bytes.end(), encoder, std::back_inserter(encoded));
-  std::string out;
-  for (char c : encoded) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out + "\r\n";
-}
-
 }  // namespace
 
 CommandResult RunCommand(const std::string& command) {
@@ -104,6 +92,18 @@ std::vector<mail::MimeMessage> MailStack::WaitForMessages(const std::string& use
     if (messages.size() >= count || std::chrono::steady_clock::now() > deadline) return messages;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+}
+
+std::string Base64Lines(const std::string& bytes) {
+  std::string encoded;
+  mimetic::Base64::Encoder encoder;  // 76-character lines
+  mimetic::encode(bytes.begin(), bytes.end(), encoder, std::back_inserter(encoded));
+  std::string out;
+  for (char c : encoded) {
+    if (c == '\n') out += '\r';
+    out += c;
+  }
+  return out + "\r\n";
 }
 
 std::string RequestMessage(const std::string& from, const std::string& subject,

@@ -54,6 +54,9 @@ struct CommandResult {
 // Runs `command` with /bin/sh and returns its exit code and output.
 CommandResult RunCommand(const std::string& command);
 
+// `bytes` in base64 (mimetic's encoder), CRLF-ended lines of 76 characters.
+std::string Base64Lines(const std::string& bytes);
+
 // A request e-mail: text body plus JPEG attachments.
 std::string RequestMessage(const std::string& from, const std::string& subject,
                            const std::string& message_id, const std::string& body,

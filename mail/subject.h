@@ -1,0 +1,15 @@
+// Subject lines as mail clients write them in replies and forwards.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace rtcc::mail {
+
+// `subject` without its leading reply and forward prefixes, however many and in whichever of the
+// languages investigators' clients write them: "Re:", "Fwd:", "Fw:", "RE[2]:", German "AW:",
+// "WG:", Nordic "SV:", "VS:", Dutch "Antw:", Spanish "RV:", Portuguese "RES:", "ENC:", French
+// "TR:"; and without surrounding blanks. Linear in the length of the subject.
+std::string StripReplyPrefixes(std::string_view subject);
+
+}  // namespace rtcc::mail
