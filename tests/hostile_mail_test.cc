@@ -103,9 +103,9 @@ class HostileIntake : public ::testing::TestWithParam<Case> {
   std::int64_t uid_ = 0;
 };
 
-// No exception escapes, the message gets exactly one disposition, an outsider's is "unauthorized"
-// and never answered, an allowed sender's is answered (if at all) to that sender only; a normal
-// request after it is filed and acknowledged.
+// No exception escapes, the message gets exactly one disposition (filed, or set aside as "failed"
+// after its attempts), an outsider's is "unauthorized" and never answered, an allowed sender's is
+// answered (if at all) to that sender only; a normal request after it is filed and acknowledged.
 TEST_P(HostileIntake, EndsWithOneDispositionAndNormalMailStillFlows) {
   const Case& c = GetParam();
   std::int64_t uid = 0;
@@ -114,10 +114,16 @@ TEST_P(HostileIntake, EndsWithOneDispositionAndNormalMailStillFlows) {
     std::cout << c.name << ": " << m.what << " (" << m.raw.size() << " bytes)" << std::endl;
     uid = Deliver(m.raw);
   }
-  ASSERT_NO_THROW(job_->ProcessSpooled());
+  // As the daemon does: tried again while it fails, set aside ("failed") when its attempts are
+  // spent.
+  const int max_attempts = config::MailboxSettings{}.max_attempts;
+  for (int attempt = 0; attempt <= max_attempts; ++attempt) {
+    ASSERT_NO_THROW(job_->ProcessSpooled());
+    if (store_->MessagesToProcess().empty()) break;
+  }
   auto row = store_->FindMessage("INBOX", 7, uid);
   ASSERT_TRUE(row.has_value());
-  EXPECT_EQ(row->status, "processed") << "left for a retry: it failed";
+  EXPECT_EQ(row->status, "processed") << "still waiting for a retry";
   EXPECT_FALSE(row->kind.empty());
   std::cout << "  -> " << row->kind << (row->request_id ? " " + *row->request_id : "") << " ("
             << row->note.substr(0, 200) << ")" << std::endl;
@@ -128,7 +134,8 @@ TEST_P(HostileIntake, EndsWithOneDispositionAndNormalMailStillFlows) {
     EXPECT_TRUE(pending.empty()) << "an outsider is never answered";
   } else {
     EXPECT_NE(row->kind, "unauthorized") << "the allowed sender was read";
-    EXPECT_EQ(job_->FolderFor(row->kind), "rtcc-processed");
+    std::string folder = job_->FolderFor(row->kind);
+    EXPECT_TRUE(folder == "rtcc-processed" || folder == "rtcc-failed") << folder;
     for (const auto& o : pending) EXPECT_EQ(o.recipient, kAllowed) << o.kind;
     EXPECT_LE(pending.size(), 1u) << "one reply at most";
   }
