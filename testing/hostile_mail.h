@@ -24,7 +24,7 @@ std::vector<std::string> HostileMessageNames();
 // std::invalid_argument for an unknown name.
 HostileMessage BuildHostileMessage(const std::string& name, const std::string& from);
 
-// Every hostile message from `from`, in corpus order (several hundred MB in all: prefer
+// Every hostile message from `from`, in corpus order (about 200 MB in all: prefer
 // BuildHostileMessage one at a time when memory matters).
 std::vector<HostileMessage> HostileMessages(const std::string& from);
 
