@@ -45,6 +45,8 @@ struct Case {
   std::string from;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name << " from " << c.from; }
+
 std::vector<Case> AllCases() {
   std::vector<Case> cases;
   for (const auto& name : HostileMessageNames())
