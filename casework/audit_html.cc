@@ -1,4 +1,5 @@
 // RenderAuditHtml: the monthly audit (policy 4.5.5) as one printable page for a supervisor.
+#include "base/utf8.h"
 #include "casework/audit_render.h"
 #include "casework/audit_tables.h"
 
@@ -86,7 +87,7 @@ std::string Trail(const AuditReport& r) {
 
 std::string HtmlEscape(const std::string& text) {
   std::string out;
-  for (char c : ValidUtf8(text)) {
+  for (char c : base::SanitizeUtf8(text)) {
     switch (c) {
       case '&':
         out += "&amp;";

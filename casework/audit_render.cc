@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/utf8.h"
 #include "casework/audit_tables.h"
 
 namespace rtcc::casework {
@@ -46,7 +47,7 @@ std::string CsvField(std::string s, bool numeric) {
 
 std::string JsonEscape(const std::string& text) {
   std::string out;
-  for (char ch : ValidUtf8(text)) {
+  for (char ch : base::SanitizeUtf8(text)) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
       case '"':
@@ -132,7 +133,7 @@ std::string RenderAuditCsv(const AuditReport& r) {
     out += "\r\n";
     for (const auto& row : t.rows) {
       for (std::size_t c = 0; c < row.size(); ++c)
-        out += (c ? "," : "") + CsvField(ValidUtf8(row[c]), t.columns[c].numeric);
+        out += (c ? "," : "") + CsvField(base::SanitizeUtf8(row[c]), t.columns[c].numeric);
       out += "\r\n";
     }
     out += "\r\n";

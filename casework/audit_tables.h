@@ -27,9 +27,6 @@ struct AuditTable {
 // "violations", "trail" (one row), and the detail tables.
 std::vector<AuditTable> AuditTables(const AuditReport& report);
 
-// `text` with every byte sequence that is not valid UTF-8 replaced by U+FFFD.
-std::string ValidUtf8(std::string_view text);
-
 // "2026-11".
 std::string AuditMonthText(const AuditReport& report);
 

@@ -1,6 +1,6 @@
 #include "casework/audit_trail.h"
 
-#include "casework/spool.h"
+#include "base/sha256.h"
 
 namespace rtcc::casework {
 namespace {
@@ -36,7 +36,7 @@ std::string TrailHash(const EventRecord& row, const std::string& prev_hash) {
   Field(canonical, row.to_state);
   Field(canonical, row.detail);
   Field(canonical, prev_hash);
-  return Sha256Hex(canonical);
+  return base::Sha256Hex(canonical);
 }
 
 EventRecord AppendTrail(SqliteDb& db, EventRecord row) {

@@ -45,6 +45,30 @@ class AuditTrail : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
+// Every existing database's trail is verified against this canonical form: a change of it would
+// make every trail "broken". If this test fails, the form changed — give it a new version
+// ("rtcc-trail-v2") and keep verifying v1 rows, do not update the constants. The expected values
+// were computed by Python's hashlib over the same length-prefixed fields.
+TEST(TrailHash, KnownAnswersPinTheCanonicalForm) {
+  EventRecord approval{7,
+                       "2026-11-25T14:30:05Z",
+                       "RTCC-2026-000001",
+                       "analyst",
+                       "state changed",
+                       "PENDING_APPROVAL",
+                       "SEARCHING",
+                       "approved: robbery suspect"};
+  std::string prev;
+  for (int i = 0; i < 32; ++i) prev += "ab";
+  EXPECT_EQ(TrailHash(approval, prev),
+            "f4e97fc932cae71841567e986ad332bab122b7ba6548b2bff5c286c4bdafda10");
+  EventRecord first{
+      1, "2026-11-25T14:30:05Z", std::nullopt, "rtccd", "configuration loaded", "", "", "x"};
+  EXPECT_EQ(TrailHash(first, ""),
+            "2e8929e4beaae827e8f73bfce087a8b169a168afd95e5873f1f3816c1b9d7de3")
+      << "a row without a request is marked so, not taken for request \"\"";
+}
+
 TEST_F(AuditTrail, AnIntactTrailVerifiesWithItsHead) {
   auto v = VerifyTrail(store_->db());
   EXPECT_TRUE(v.ok) << v.problem;

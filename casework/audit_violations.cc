@@ -3,16 +3,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
+
 namespace rtcc::casework {
 namespace {
 
-std::string Normalized(std::string s) {
-  auto space = [](unsigned char c) { return std::isspace(c) != 0; };
-  s.erase(s.begin(), std::find_if_not(s.begin(), s.end(), space));
-  s.erase(std::find_if_not(s.rbegin(), s.rend(), space).base(), s.end());
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
+std::string Normalized(const std::string& s) {
+  return base::Lower(base::TrimView(s, " \t\n\v\f\r"));
 }
 
 Statement Query(SqliteDb& db, const char* sql, const AuditPeriod& p) {

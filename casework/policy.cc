@@ -5,16 +5,12 @@
 #include <cctype>
 
 #include "base/pattern.h"
+#include "base/strings.h"
 
 namespace rtcc::casework {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
+using base::Lower;
 
 struct PurposeInfo {
   Purpose purpose;

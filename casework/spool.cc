@@ -1,7 +1,6 @@
 #include "casework/spool.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +9,8 @@
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+
+#include "base/sha256.h"
 
 namespace rtcc::casework {
 namespace {
@@ -34,20 +35,6 @@ void MakePrivateDir(const std::filesystem::path& dir) {
 }
 
 }  // namespace
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("SHA-256 failed");
-  static const char* kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
-}
 
 Spool::Spool(std::filesystem::path root) : root_(std::move(root)) { MakePrivateDir(root_); }
 
@@ -75,7 +62,7 @@ void Spool::Sync() {
 }
 
 std::string Spool::Write(std::string_view kind, std::string_view data, bool durable) {
-  std::string sha = Sha256Hex(data);
+  std::string sha = base::Sha256Hex(data);
   auto path = PathOf(kind, sha);
   if (std::filesystem::exists(path)) return sha;
   auto dir = path.parent_path();
@@ -109,7 +96,7 @@ std::string Spool::Get(std::string_view kind, const std::string& sha256) const {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("spool file missing: " + path.string());
   std::string data((std::istreambuf_iterator<char>(in)), {});
-  if (Sha256Hex(data) != sha256)
+  if (base::Sha256Hex(data) != sha256)
     throw std::runtime_error("spool file damaged (sha256 mismatch): " + path.string());
   return data;
 }

@@ -9,9 +9,6 @@
 
 namespace rtcc::casework {
 
-// Lower-case hex SHA-256 of `data`.
-std::string Sha256Hex(std::string_view data);
-
 class Spool {
  public:
   // Uses (and creates, mode 0700) `root`.

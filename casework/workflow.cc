@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "base/strings.h"
 #include "casework/request_id.h"
 
 namespace rtcc::casework {
@@ -9,10 +10,7 @@ namespace {
 
 constexpr const char* kDaemon = "rtccd";
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using base::Lower;
 
 RequestContents Contents(Store& store, const RequestRecord& r) {
   RequestContents c;
@@ -50,9 +48,9 @@ IntakeResult RecordAutomatic(Store& store, const IncomingMail& mail,
   if (mail.automatic == Automatic::kAutoReply) {
     action = "automatic reply received";
   } else if (mail.automatic == Automatic::kDeliveryReport) {
-    action = mail.delivery_action == "failed"    ? "delivery failed"
-             : mail.delivery_action == "delayed" ? "delivery delayed"
-                                                 : "delivery report received";
+    action = mail.delivery_action == DeliveryAction::kFailed    ? "delivery failed"
+             : mail.delivery_action == DeliveryAction::kDelayed ? "delivery delayed"
+                                                                : "delivery report received";
     if (!mail.delivery_reason.empty()) detail = mail.delivery_reason;
   }
   store.AddEvent(request_id, kDaemon, action, detail);

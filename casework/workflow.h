@@ -29,6 +29,9 @@ enum class Automatic {
   kOther,           // bulk or list mail, mail from a robot address or from rtcc itself
 };
 
+// What a delivery report says happened to the reply it reports on.
+enum class DeliveryAction { kOther, kDelayed, kFailed };
+
 struct IncomingMail {
   std::int64_t message_row = 0;  // messages.id
   std::string from_address;
@@ -41,9 +44,9 @@ struct IncomingMail {
   // receipt) reports on such mail.
   std::optional<std::string> verified_request_id;
   Automatic automatic = Automatic::kNo;
-  // For a delivery report: "failed", "delayed", or "" (delivered, relayed, unknown), and the
+  // For a delivery report: failed, delayed, or other (delivered, relayed, unknown), and the
   // reason per recipient as the reporting server gave it.
-  std::string delivery_action;
+  DeliveryAction delivery_action = DeliveryAction::kOther;
   std::string delivery_reason;
   // The receiving server vouched for the sender (DKIM/DMARC pass per Authentication-Results).
   bool sender_authenticated = false;

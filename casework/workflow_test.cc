@@ -137,7 +137,7 @@ TEST_F(WorkflowTest, BouncesAndAutoRepliesAboutRtccsMailAreRecordedOnTheirReques
   bounce.from_address = "mailer-daemon@mail.elsewhere.test";
   bounce.automatic = Automatic::kDeliveryReport;
   bounce.verified_request_id = id;
-  bounce.delivery_action = "failed";
+  bounce.delivery_action = DeliveryAction::kFailed;
   bounce.delivery_reason = "det@pd.test: 5.2.2 mailbox full";
   auto r = Run(bounce);
   EXPECT_EQ(r.kind, "delivery_report");

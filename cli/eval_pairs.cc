@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/strings.h"
 #include "matcher/pair_eval.h"
 
 namespace rtcc::cli {
@@ -35,11 +36,7 @@ struct ImageResult {
   double total_ms = 0;
 };
 
-std::string Fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+using base::Fixed;
 
 std::string Percent(double fraction, int decimals = 2) { return Fixed(100 * fraction, decimals); }
 

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "base/strings.h"
 #include "casework/outcomes.h"
 #include "casework/policy.h"
 #include "casework/request_id.h"
@@ -92,11 +93,7 @@ RequestRecord Find(Store& store, const std::string& id) {
   return *r;
 }
 
-std::string Fixed(double v, int digits = 3) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
+std::string Fixed(double v, int digits = 3) { return base::Fixed(v, digits); }
 
 // One face: where, how good (policy 4.3.4.1: grade, reasons, measures, file signs), candidates.
 void PrintFace(const casework::FaceResult& f, int probe_index) {

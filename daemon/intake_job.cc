@@ -6,10 +6,10 @@
 #include <map>
 #include <set>
 
-#include "daemon/incoming_mail.h"
-#include "daemon/sender_authentication.h"
+#include "mail/automatic_mail.h"
 #include "mail/body_fields.h"
 #include "mail/mime_message.h"
+#include "mail/sender_authentication.h"
 #include "mail/subject.h"
 
 namespace rtcc::daemon {
@@ -19,6 +19,33 @@ namespace {
 const std::vector<std::string> kIntakeReplyKinds = {
     "acknowledgement",      "needs_info", "outcome_recorded", "outcome_unclear",
     "outcome_needs_thread", "too_large",  "withdrawn",        "cannot_withdraw"};
+
+// Mail's words for automatic mail in casework's: the one place they meet.
+casework::Automatic ToCasework(mail::AutomaticKind kind) {
+  switch (kind) {
+    case mail::AutomaticKind::kPerson:
+      return casework::Automatic::kNo;
+    case mail::AutomaticKind::kAutoReply:
+      return casework::Automatic::kAutoReply;
+    case mail::AutomaticKind::kDeliveryReport:
+      return casework::Automatic::kDeliveryReport;
+    case mail::AutomaticKind::kOther:
+      break;
+  }
+  return casework::Automatic::kOther;
+}
+
+casework::DeliveryAction ToCasework(mail::DeliveryAction action) {
+  switch (action) {
+    case mail::DeliveryAction::kFailed:
+      return casework::DeliveryAction::kFailed;
+    case mail::DeliveryAction::kDelayed:
+      return casework::DeliveryAction::kDelayed;
+    case mail::DeliveryAction::kOther:
+      break;
+  }
+  return casework::DeliveryAction::kOther;
+}
 
 // messages.kind of mail from senders outside the allow-list, and of mail set aside.
 constexpr const char* kUnauthorized = "unauthorized";
@@ -51,7 +78,8 @@ mail::MimeMessage IntakeJob::Read(std::string_view raw) const {
   mail::MimeMessage head = mail::ParseMimeMessage(mail::HeaderSection(raw));
   bool allowed = casework::IsAuthorizedSender(head.from_address, settings_.senders.allowed_domains,
                                               settings_.senders.allowed_addresses);
-  if (!allowed && ClassifyAutomatic(head, settings_.own_address) == casework::Automatic::kNo &&
+  if (!allowed &&
+      mail::ClassifyAutomatic(head, settings_.own_address) == mail::AutomaticKind::kPerson &&
       head.report_type.empty()) {
     head.raw_size = raw.size();
     return head;
@@ -129,7 +157,10 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
     auto sizes = imap.MessageSizes(inbox, uids);
     for (std::uint32_t uid : uids) {
       auto size = sizes.find(uid);
-      if (size == sizes.end()) continue;  // gone since the search (another client moved it)
+      if (size == sizes.end()) {  // gone since the search (another client moved it)
+        attempts_.Clear({inbox, uidvalidity, uid});
+        continue;
+      }
       // Over the size cap: the header only; the message itself stays on the server.
       bool headers_only = size->second > settings_.mailbox.max_message_bytes;
       std::string raw = headers_only ? imap.FetchHeader(inbox, uidvalidity, uid)
@@ -293,13 +324,15 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
   // A bounce or read receipt names the message it reports on: one of rtcc's own, or not.
   if (!in.verified_request_id && !m.report_type.empty())
     in.verified_request_id = tokens_.VerifyAny(m.reported_message_ids);
-  in.automatic = ClassifyAutomatic(m, settings_.own_address);
+  in.automatic = ToCasework(mail::ClassifyAutomatic(m, settings_.own_address));
   if (in.automatic == casework::Automatic::kDeliveryReport) {
-    in.delivery_action = DeliveryAction(m);
-    in.delivery_reason = DeliveryReason(m);
+    in.delivery_action = ToCasework(mail::WorstDeliveryAction(m));
+    in.delivery_reason = mail::DeliveryReason(m);
   }
   // Policy 4.5: only what the receiving server itself wrote can vouch for the From address.
-  SenderAuthentication auth = CheckSenderAuthentication(m, settings_.senders);
+  const config::SenderRules& senders = settings_.senders;
+  mail::SenderAuthentication auth = mail::CheckSenderAuthentication(
+      m, {senders.authserv_id, senders.exchange_online, senders.require_authentication == "dmarc"});
   in.sender_authenticated = auth.authenticated;
   in.authentication_note = auth.note;
   in.oversize = record.headers_only;
@@ -324,7 +357,7 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
     in.images.push_back(
         {img.filename, img.content_type, sha, static_cast<std::int64_t>(img.data.size())});
   }
-  in.unused_attachments = UnusedAttachments(m);
+  in.unused_attachments = mail::UnusedAttachments(m);
   return in;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "base/pattern.h"
+#include "base/strings.h"
 #include "casework/policy.h"
 #include "mail/outgoing_message.h"
 #include "mail/subject.h"
@@ -23,11 +24,7 @@ std::string Domain(const std::string& address) {
   return at == std::string::npos ? address : address.substr(at + 1);
 }
 
-std::string Fixed(double v, int digits) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
+using base::Fixed;
 
 std::string PurposeText(const RequestRecord& r) {
   if (r.purpose_code)

@@ -12,21 +12,9 @@
 #include <stdexcept>
 
 #include "base/pattern.h"
+#include "base/sha256.h"
 
 namespace rtcc::daemon {
-namespace {
-
-std::string Hex(const unsigned char* bytes, std::size_t n) {
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    out += kHex[bytes[i] >> 4];
-    out += kHex[bytes[i] & 15];
-  }
-  return out;
-}
-
-}  // namespace
 
 ThreadToken::ThreadToken(std::string secret) : secret_(std::move(secret)) {
   if (secret_.size() < 16)
@@ -58,14 +46,14 @@ std::string ThreadToken::Mac(const std::string& request_id, const std::string& n
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len);
-  return Hex(mac, 16);
+  return base::Hex({mac, 16});
 }
 
 std::string ThreadToken::NewMessageId(const std::string& request_id,
                                       const std::string& domain) const {
   unsigned char bytes[12];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
-  std::string nonce = Hex(bytes, sizeof bytes);
+  std::string nonce = base::Hex(bytes);
   return "rtcc." + request_id + "." + nonce + "." + Mac(request_id, nonce) + "@" + domain;
 }
 

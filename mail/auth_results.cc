@@ -3,15 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/strings.h"
+
 namespace rtcc::mail {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
+using base::Lower;
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 

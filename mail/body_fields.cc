@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/pattern.h"
+#include "base/strings.h"
 
 namespace rtcc::mail {
 namespace {
@@ -28,12 +29,8 @@ constexpr std::array<Label, 4> kLabels = {{
     {Field::kOutcome, R"(outcome|result\s*of\s*(the\s*)?search)"},
 }};
 
-std::string Trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n*");
-  if (b == std::string_view::npos) return {};
-  auto e = s.find_last_not_of(" \t\r\n*");
-  return std::string(s.substr(b, e - b + 1));
-}
+// A label or value without blanks and the asterisks of bold text (Outlook, Gmail: *Purpose:*).
+std::string Trim(std::string_view s) { return base::Trim(s, " \t\r\n*"); }
 
 // Longer lines are never a quote header (RFC 5322 lines are at most 998 characters).
 constexpr std::size_t kMaxQuoteHeader = 1000;

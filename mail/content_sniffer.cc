@@ -6,6 +6,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "base/strings.h"
+
 namespace rtcc::mail {
 namespace {
 
@@ -50,10 +52,7 @@ std::string SniffMimeType(std::span<const std::uint8_t> bytes) {
   if (bytes.empty()) return "application/x-empty";
   const char* type = magic_buffer(m, bytes.data(), std::min(bytes.size(), kMaxSniffBytes));
   if (!type) return "application/octet-stream";
-  std::string out(type);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
+  return base::Lower(type);
 }
 
 bool IsRasterImageType(std::string_view t) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <streambuf>
 
+#include "base/strings.h"
 #include "mail/charset.h"
 #include "mail/content_sniffer.h"
 #include "mail/encoded_words.h"
@@ -25,17 +26,8 @@ namespace {
 // Deeper nesting than this is not a real mail client's work; its parts are ignored.
 constexpr int kMaxDepth = 32;
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
-std::string Trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  auto e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
+using base::Lower;
+using base::Trim;
 
 std::string FieldValue(const mimetic::MimeEntity& e, const std::string& name) {
   const auto& h = e.header();

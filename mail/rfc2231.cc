@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "base/strings.h"
 #include "mail/charset.h"
 #include "mail/encoded_words.h"
 
@@ -13,20 +14,11 @@ namespace {
 // More continuation segments than this are not a file name; the rest is ignored.
 constexpr int kMaxSegments = 256;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
+using base::Lower;
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-std::string_view TrimView(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
+using base::TrimView;
 
 // Skips spaces and (nested, escaped) comments from `pos`.
 std::size_t SkipCfws(std::string_view s, std::size_t pos) {

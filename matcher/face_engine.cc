@@ -19,10 +19,10 @@
 #include <system_error>
 #include <utility>
 
+#include "base/sha256.h"
 #include "matcher/dlib_embedder.h"
 #include "matcher/image_decode.h"
 #include "matcher/probe_quality.h"
-#include "matcher/sha256.h"
 
 namespace rtcc::matcher {
 namespace {
@@ -124,7 +124,7 @@ void VerifyModelFile(const ModelFile& file, const std::filesystem::path& path) {
   }
   std::string actual;
   try {
-    actual = Sha256HexOfFile(path);
+    actual = base::Sha256HexOfFile(path);
   } catch (const std::exception& e) {
     throw ModelError("Model file " + path.string() + " cannot be read (" + e.what() + "): " + hint +
                      ".");

@@ -23,10 +23,12 @@
 #include <unordered_set>
 #include <utility>
 
+#include "base/sha256.h"
+#include "base/strings.h"
 #include "matcher/gallery_manifest.h"
 #include "matcher/gallery_sidecar.h"
+#include "matcher/gallery_snapshot_hash.h"
 #include "matcher/search_index.h"
-#include "matcher/sha256.h"
 #include "matcher/worker_pool.h"
 
 namespace rtcc::matcher {
@@ -211,42 +213,6 @@ class Transaction {
   bool done_ = false;
 };
 
-// SHA-256 over a stream of bytes (OpenSSL EVP).
-class Sha256Stream {
- public:
-  Sha256Stream() : ctx_(EVP_MD_CTX_new()) {
-    if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) {
-      throw GalleryError("gallery: OpenSSL cannot compute a SHA-256");
-    }
-  }
-  void Add(const void* data, std::size_t size) {
-    if (EVP_DigestUpdate(ctx_.get(), data, size) != 1) {
-      throw GalleryError("gallery: OpenSSL cannot compute a SHA-256");
-    }
-  }
-  void Add(std::string_view s) { Add(s.data(), s.size()); }
-  std::string Hex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_DigestFinal_ex(ctx_.get(), md, &length) != 1) {
-      throw GalleryError("gallery: OpenSSL cannot compute a SHA-256");
-    }
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < length; ++i) {
-      hex.push_back(kDigits[md[i] >> 4]);
-      hex.push_back(kDigits[md[i] & 0xF]);
-    }
-    return hex;
-  }
-
- private:
-  struct Free {
-    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-  };
-  std::unique_ptr<EVP_MD_CTX, Free> ctx_;
-};
-
 // Creates the file with mode 0600 (SQLite would use 0644 less the umask); its -wal and -shm files
 // take the database file's mode. An existing file keeps its mode.
 void CreatePrivateFile(const std::filesystem::path& path) {
@@ -260,9 +226,7 @@ void CreatePrivateFile(const std::filesystem::path& path) {
 }
 
 bool IsImageName(const std::filesystem::path& file) {
-  std::string ext = file.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string ext = base::Lower(file.extension().string());
   return ext == ".jpg" || ext == ".jpeg" || ext == ".png";
 }
 
@@ -293,12 +257,6 @@ std::string Absolute(const std::filesystem::path& p) {
   std::error_code ec;
   const auto a = std::filesystem::absolute(p, ec);
   return ec ? p.string() : a.lexically_normal().string();
-}
-
-bool IsSha256Hex(std::string_view s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
 }
 
 int HexDigit(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
@@ -436,7 +394,7 @@ class SqliteGallery final : public Gallery {
     if (model_id.empty()) throw GalleryError("gallery: import without a model id");
     CheckModel(model_id);
     for (const FaceRecord& f : faces) {
-      if (!IsSha256Hex(f.image_sha256) || f.subject_id.empty()) {
+      if (!base::IsSha256Hex(f.image_sha256) || f.subject_id.empty()) {
         throw GalleryError("gallery: import of a face without a subject id or a SHA-256 ('" +
                            f.image_sha256 + "')");
       }
@@ -711,7 +669,7 @@ class SqliteGallery final : public Gallery {
       report.problems.push_back(item.where + ": cannot be read; skipped.");
       return;
     }
-    const std::string sha256 = Sha256Hex(*bytes);
+    const std::string sha256 = base::Sha256Hex(*bytes);
     st.find.Bind(1, sha256);
     if (st.find.Step()) {
       const std::string other_subject = st.find.Text(0);
@@ -863,7 +821,7 @@ class SqliteGallery final : public Gallery {
                            std::to_string(kEmbeddingDim));
       }
       std::memcpy(c.matrix.data() + std::size_t{at} * kEmbeddingDim, blob.data(), blob.size());
-      if (!IsSha256Hex(rows.TextView(1))) {
+      if (!base::IsSha256Hex(rows.TextView(1))) {
         throw GalleryError("gallery: " + path_.string() + " holds a malformed image SHA-256");
       }
       text[std::size_t{at} * 6] = arena.size();
@@ -880,9 +838,7 @@ class SqliteGallery final : public Gallery {
     c.face_sha256.reserve(n * 32);
     c.face_offsets.reserve(n * 3 + 1);
     std::unordered_map<std::string_view, std::uint32_t> subject_index;
-    Sha256Stream hash;
-    HashHeader(hash, model, n);
-    std::string part;
+    SnapshotHasher hash(model, kEmbeddingDim, n);
     for (std::size_t i = 0; i < n; ++i) {
       const auto field = [&](int k) {
         const std::uint64_t begin = text[i * 6 + static_cast<std::size_t>(k)];
@@ -902,21 +858,10 @@ class SqliteGallery final : public Gallery {
       }
       c.face_subject.push_back(it->second);
       c.AddFaceStrings(field(2), field(3), field(4));
-      // Per face: image sha256 "\n" length(subject) ":" subject "\n" embedding (float32 LE).
-      part.assign(sha).append("\n").append(std::to_string(subject.size())).append(":");
-      part.append(subject).append("\n");
-      part.append(reinterpret_cast<const char*>(c.matrix.data() + i * kEmbeddingDim),
-                  sizeof(float) * kEmbeddingDim);
-      hash.Add(part);
+      hash.AddFace(sha, subject, {c.matrix.data() + i * kEmbeddingDim, kEmbeddingDim});
     }
     c.snapshot_hash = hash.Hex();
     return c;
-  }
-
-  // "rtcc-gallery-snapshot-v1\n" model "\n" dimension "\n" faces "\n", then the faces.
-  static void HashHeader(Sha256Stream& hash, const std::string& model, std::size_t faces) {
-    hash.Add("rtcc-gallery-snapshot-v1\n" + model + "\n" + std::to_string(kEmbeddingDim) + "\n" +
-             std::to_string(faces) + "\n");
   }
 
   // Loads the snapshot: from the side-car when it is current and intact, else from SQLite (and

@@ -8,6 +8,8 @@
 #include <optional>
 #include <sstream>
 
+#include "base/strings.h"
+
 namespace rtcc::matcher {
 namespace {
 
@@ -28,11 +30,8 @@ std::optional<Column> ColumnOf(std::string header) {
   return std::nullopt;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+// A CSV field without the blanks around it; the line ends were cut before.
+std::string_view Trim(std::string_view s) { return base::TrimView(s, " \t"); }
 
 struct Record {
   std::size_t line = 0;

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <random>
 
+#include "base/sha256.h"
 #include "matcher/worker_pool.h"
 
 namespace rtcc::matcher::sidecar {
@@ -227,14 +228,7 @@ void Contents::AddSubject(std::string_view id, std::string_view name) {
 }
 
 std::string View::Sha256Hex(std::size_t row) const {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(64, '0');
-  const std::uint8_t* p = face_sha256 + row * 32;
-  for (std::size_t i = 0; i < 32; ++i) {
-    out[2 * i] = kHex[p[i] >> 4];
-    out[2 * i + 1] = kHex[p[i] & 15];
-  }
-  return out;
+  return base::Hex({face_sha256 + row * 32, 32});
 }
 
 void Write(const std::filesystem::path& path, const Contents& contents) {

@@ -18,8 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/sha256.h"
 #include "matcher/search_index.h"
-#include "matcher/sha256.h"
 
 namespace rtcc::matcher {
 namespace {
@@ -419,7 +419,7 @@ class TableEngine final : public FaceEngine {
 };
 
 std::string ShaOf(const std::string& content) {
-  return Sha256Hex({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()});
+  return base::Sha256Hex({reinterpret_cast<const std::uint8_t*>(content.data()), content.size()});
 }
 
 std::string ReadAll(const fs::path& file) {

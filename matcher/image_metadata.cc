@@ -7,6 +7,8 @@
 #include <mutex>
 #include <string_view>
 
+#include "base/strings.h"
+
 namespace rtcc::matcher {
 namespace {
 
@@ -23,13 +25,8 @@ void InitExiv2() {
 }
 
 // EXIF ASCII values come padded with NULs and spaces.
-std::string Trimmed(std::string s) {
-  const auto keep = [](char c) { return c != '\0' && c != ' ' && c != '\t' && c != '\n'; };
-  while (!s.empty() && !keep(s.back())) s.pop_back();
-  std::size_t start = 0;
-  while (start < s.size() && !keep(s[start])) ++start;
-  return s.substr(start);
-}
+// EXIF strings come padded with NULs and blanks.
+std::string Trimmed(std::string_view s) { return base::Trim(s, std::string_view(" \t\n\0", 4)); }
 
 template <typename Data, typename Key>
 std::string Text(const Data& data, const char* key) {

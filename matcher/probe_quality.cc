@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/strings.h"
+
 namespace rtcc::matcher {
 namespace {
 
@@ -77,17 +79,9 @@ constexpr QualityThresholds kThresholds{
     .outside_poor_above = 0.4,
 };
 
-std::string Fixed(double v, int decimals = 0) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
+std::string Fixed(double v) { return base::Fixed(v, 0); }
+using base::Fixed;
+using base::Lower;
 
 }  // namespace
 

@@ -61,7 +61,7 @@ say() { echo "mailstack: $*" >&2; }
 
 usage() {
   cat >&2 <<EOF
-usage: $0 start DIR | stop DIR | status DIR | imap-stop DIR | imap-start DIR | flush DIR
+usage: $0 start DIR | stop DIR | status DIR | imap-stop DIR | imap-start DIR | flush DIR | queue DIR
        $0 token DIR USER [SECONDS]
   start   start Dovecot + Postfix on 127.0.0.1 with config, state, mail and logs under DIR;
           writes DIR/mailstack.env (env RTCC_MAILSTACK_PORT_BASE picks the port base)
@@ -69,6 +69,7 @@ usage: $0 start DIR | stop DIR | status DIR | imap-stop DIR | imap-start DIR | f
   status  exit 0 if both masters for DIR are running
   imap-stop / imap-start   stop or start Dovecot alone (an IMAP outage for tests)
   flush   ask Postfix to deliver its deferred mail now
+  queue   print how many messages Postfix still holds (0: everything handed over was delivered)
   token   print an OAuth2 bearer token (JWT) for USER that IMAP and SMTP accept
 EOF
   exit 2
@@ -870,6 +871,14 @@ cmd_flush() {
   postqueue -c "$POSTFIX_DIR" -f </dev/null >/dev/null 2>&1 || die "postqueue -f failed"
 }
 
+cmd_queue() {
+  local dir
+  dir=$(resolve_dir "$1" no) || die "$1 does not exist"
+  set_paths "$dir"
+  # postqueue -j: one JSON object per queued message.
+  postqueue -c "$POSTFIX_DIR" -j </dev/null 2>/dev/null | grep -c '^{' || true
+}
+
 main() {
   [[ $# -ge 3 && $1 == token ]] && { cmd_token "$2" "$3" "${4:-3600}"; return; }
   [[ $# -eq 2 ]] || usage
@@ -880,6 +889,7 @@ main() {
     imap-stop) cmd_imap_stop "$2" ;;
     imap-start) cmd_imap_start "$2" ;;
     flush) cmd_flush "$2" ;;
+    queue) cmd_queue "$2" ;;
     *) usage ;;
   esac
 }

@@ -4,16 +4,14 @@
 #include <iterator>
 #include <mutex>
 
+#include "base/strings.h"
+
 namespace rtcc::templates {
 namespace {
 
 constexpr std::string_view kSubject = "Subject:";
 
-std::string Trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
+using base::Trim;
 
 }  // namespace
 

@@ -55,7 +55,7 @@ TEST(CrashRecovery, KilledFiftyTimesLosesNothingAndDoublesNothing) {
 
   std::uniform_int_distribution<> alive_ms(100, 1600);
   for (int kill = 0; kill < kKills; ++kill) {
-    site.StartDaemon();
+    site.StartDaemon(/*wait_until_ready=*/false);  // a kill may come while it is starting
     std::this_thread::sleep_for(std::chrono::milliseconds(alive_ms(rng)));
     site.KillDaemon();
     if (kill % 5 == 4) {  // analysts approve what waits, between crashes
@@ -74,11 +74,11 @@ TEST(CrashRecovery, KilledFiftyTimesLosesNothingAndDoublesNothing) {
     auto store = site.Store();
     if (store.ListRequests().size() < kRequests || !store.PendingMail().empty()) return false;
     return store.ListRequests(casework::RequestState::kSearching).empty() &&
-           store.ListRequests(casework::RequestState::kResultsSent).empty();
+           store.ListRequests(casework::RequestState::kResultsSent).empty() &&
+           site.mail().Messages("RTCC", "INBOX").empty();
   };
   for (int t = 0; t < 600 && !settled(); ++t)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  std::this_thread::sleep_for(std::chrono::seconds(1));
   site.StopDaemon();
   {
     auto store = site.Store();
@@ -102,9 +102,9 @@ TEST(CrashRecovery, KilledFiftyTimesLosesNothingAndDoublesNothing) {
   EXPECT_GT(approved, 0);
 
   // The detective's mailbox: exactly one acknowledgement per request, one results per approval.
-  auto inbox = site.mail().WaitForMessages("REQUESTOR", kRequests + approved);
-  std::this_thread::sleep_for(std::chrono::seconds(1));
-  inbox = site.mail().Messages("REQUESTOR");
+  site.mail().WaitForMessages("REQUESTOR", kRequests + approved);
+  EXPECT_TRUE(site.mail().WaitForQueueEmpty()) << "Postfix delivered all it was handed";
+  auto inbox = site.mail().Messages("REQUESTOR");
   std::map<std::string, int> acks, results;
   for (const auto& m : inbox) {
     if (m.subject.find("search results") != std::string::npos)

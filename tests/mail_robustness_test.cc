@@ -71,9 +71,9 @@ TEST_F(MailRobustness, AnInterruptedSendIsNeverRepeatedNorLost) {
   auto run = site.Daemon(1);
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("found in Sent, not sent again"), std::string::npos) << run.output;
-  auto inbox = site.mail().WaitForMessages("REQUESTOR", 2);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a duplicate would arrive by now
-  inbox = site.mail().Messages("REQUESTOR");
+  site.mail().WaitForMessages("REQUESTOR", 2);
+  EXPECT_TRUE(site.mail().WaitForQueueEmpty()) << "a duplicate would be delivered by now";
+  auto inbox = site.mail().Messages("REQUESTOR");
   EXPECT_EQ(CountSubject(inbox, "notice went-out@pd.test"), 1)
       << "sent before the crash: not again";
   EXPECT_EQ(CountSubject(inbox, "notice never-left@pd.test"), 1) << "never left: sent once now";
@@ -121,8 +121,16 @@ TEST_F(MailRobustness, AnImapOutageMidStreamLosesNothing) {
   auto stop = RunCommand(std::string(RTCC_SOURCE_DIR) + "/scripts/mailstack.sh imap-stop " +
                          site.mail().dir().string());
   ASSERT_EQ(stop.exit_code, 0) << stop.output;
-  for (int i = 4; i < 8; ++i) send(i);                   // Postfix holds them while Dovecot is down
-  std::this_thread::sleep_for(std::chrono::seconds(3));  // several failed polls
+  for (int i = 4; i < 8; ++i) send(i);  // Postfix holds them while Dovecot is down
+  auto failed_polls = [&] {
+    std::ifstream log(site.dir() / "rtccd.log");
+    std::string text((std::istreambuf_iterator<char>(log)), {});
+    return text.find("IMAP: ") != std::string::npos;
+  };
+  for (int t = 0; t < 100 && !failed_polls(); ++t)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_TRUE(failed_polls()) << "rtccd noticed the outage";
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // and polls on during it (backoff)
   auto start = RunCommand(std::string(RTCC_SOURCE_DIR) + "/scripts/mailstack.sh imap-start " +
                           site.mail().dir().string());
   ASSERT_EQ(start.exit_code, 0) << start.output;

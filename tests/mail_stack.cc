@@ -94,6 +94,16 @@ std::vector<mail::MimeMessage> MailStack::WaitForMessages(const std::string& use
   }
 }
 
+bool MailStack::WaitForQueueEmpty(int seconds) const {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (true) {
+    auto r = RunCommand(kScript + " queue " + dir_.string());
+    if (r.exit_code == 0 && r.output.find_first_not_of("0\n") == std::string::npos) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 std::string Base64Lines(const std::string& bytes) {
   std::string encoded;
   mimetic::Base64::Encoder encoder;  // 76-character lines

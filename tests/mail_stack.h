@@ -36,6 +36,10 @@ class MailStack {
   std::vector<mail::MimeMessage> Messages(const std::string& user,
                                           const std::string& mailbox = "INBOX") const;
 
+  // Waits up to `seconds` for Postfix to hold no message (everything handed to it was delivered
+  // to Dovecot). Returns false when it still holds some.
+  bool WaitForQueueEmpty(int seconds = 20) const;
+
   // Waits up to `seconds` for `mailbox` of `user` to hold at least `count` messages.
   std::vector<mail::MimeMessage> WaitForMessages(const std::string& user, std::size_t count,
                                                  const std::string& mailbox = "INBOX",

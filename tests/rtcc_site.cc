@@ -2,14 +2,21 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <string_view>
+#include <vector>
 
 extern char** environ;
 
@@ -81,7 +88,7 @@ CommandResult RtccSite::Daemon(int ticks, const std::string& env) const {
   return r;
 }
 
-void RtccSite::StartDaemon() {
+void RtccSite::StartDaemon(bool wait_until_ready) {
   if (daemon_pid_ > 0) return;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -91,11 +98,51 @@ void RtccSite::StartDaemon() {
   std::string cfg = config().string();
   std::string bin = RTCCD_PATH;
   char* argv[] = {bin.data(), const_cast<char*>("--config"), cfg.data(), nullptr};
+  // rtccd tells systemd READY=1 on $NOTIFY_SOCKET once it can work: listen as systemd does.
+  std::string socket_path = (dir_ / "notify.sock").string();
+  ::unlink(socket_path.c_str());
+  int listener = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", socket_path.c_str());
+  if (listener < 0 || ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+    throw std::runtime_error("cannot listen on " + socket_path);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e)
+    if (std::string_view(*e).rfind("NOTIFY_SOCKET=", 0) != 0) env_strings.emplace_back(*e);
+  env_strings.push_back("NOTIFY_SOCKET=" + socket_path);
+  std::vector<char*> env;
+  for (auto& e : env_strings) env.push_back(e.data());
+  env.push_back(nullptr);
   pid_t pid;
-  int rc = posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv, environ);
+  int rc = posix_spawn(&pid, bin.c_str(), &actions, nullptr, argv, env.data());
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start rtccd");
+  if (rc != 0) {
+    ::close(listener);
+    throw std::runtime_error("cannot start rtccd");
+  }
   daemon_pid_ = pid;
+  bool ready = !wait_until_ready;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+       !ready && std::chrono::steady_clock::now() < deadline;) {
+    pollfd p{listener, POLLIN, 0};
+    if (::poll(&p, 1, 200) <= 0) {
+      if (::waitpid(pid, nullptr, WNOHANG) == pid) {  // it died before it was ready
+        daemon_pid_ = -1;
+        break;
+      }
+      continue;
+    }
+    char buffer[512];
+    ssize_t n = ::recv(listener, buffer, sizeof buffer - 1, 0);
+    ready = n > 0 && std::string_view(buffer, static_cast<std::size_t>(n)).find("READY=1") !=
+                         std::string_view::npos;
+  }
+  ::close(listener);
+  if (!ready) {
+    KillDaemon();
+    throw std::runtime_error("rtccd did not become ready (see " + log + ")");
+  }
 }
 
 bool RtccSite::DaemonAlive(std::string* how) {

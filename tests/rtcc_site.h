@@ -35,8 +35,10 @@ class RtccSite {
   CommandResult Ctl(const std::string& args, const std::string& env = "") const;
   // Runs rtccd for `ticks` ticks in the foreground; its output is appended to rtccd.log.
   CommandResult Daemon(int ticks, const std::string& env = "") const;
-  // Starts rtccd in the background (until StopDaemon / KillDaemon); output to rtccd.log.
-  void StartDaemon();
+  // Starts rtccd in the background (until StopDaemon / KillDaemon); output to rtccd.log. With
+  // `wait_until_ready`, returns once rtccd said READY=1 (sd_notify: database open, gallery
+  // loaded), or throws when it died first or after a minute.
+  void StartDaemon(bool wait_until_ready = true);
   void KillDaemon();  // SIGKILL, as a crash
   void StopDaemon();  // SIGTERM, then wait
   bool DaemonRunning() const { return daemon_pid_ > 0; }

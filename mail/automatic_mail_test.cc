@@ -1,75 +1,75 @@
-#include "daemon/incoming_mail.h"
+#include "mail/automatic_mail.h"
 
 #include <gtest/gtest.h>
 
-namespace rtcc::daemon {
+namespace rtcc::mail {
 namespace {
 
-using casework::Automatic;
-
-mail::MimeMessage Person() {
-  mail::MimeMessage m;
+MimeMessage Person() {
+  MimeMessage m;
   m.from_address = "det@pd.test";
   return m;
 }
 
-TEST(IncomingMail, PeopleAreNotAutomatic) {
-  EXPECT_EQ(ClassifyAutomatic(Person(), "rtcc@pd.test"), Automatic::kNo);
+TEST(AutomaticMail, PeopleAreNotAutomatic) {
+  EXPECT_EQ(ClassifyAutomatic(Person(), "rtcc@pd.test"), AutomaticKind::kPerson);
   auto m = Person();
   m.auto_submitted = "no";  // RFC 3834: written by a person
-  EXPECT_EQ(ClassifyAutomatic(m, "rtcc@pd.test"), Automatic::kNo);
+  EXPECT_EQ(ClassifyAutomatic(m, "rtcc@pd.test"), AutomaticKind::kPerson);
 }
 
-TEST(IncomingMail, EachSignOfAutomaticMail) {
+TEST(AutomaticMail, EachSignOfAutomaticMail) {
   auto classify = [](auto change) {
     auto m = Person();
     change(m);
     return ClassifyAutomatic(m, "rtcc@pd.test");
   };
-  EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-replied"; }), Automatic::kAutoReply);
+  EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-replied"; }),
+            AutomaticKind::kAutoReply);
   EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-replied; owner-email=a@pd.test"; }),
-            Automatic::kAutoReply);
-  EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-generated"; }), Automatic::kOther);
+            AutomaticKind::kAutoReply);
+  EXPECT_EQ(classify([](auto& m) { m.auto_submitted = "auto-generated"; }), AutomaticKind::kOther);
   // X-Auto-Response-Suppress asks us not to auto-reply; transport rules and mailing tools stamp
   // it on people's mail, so it alone never makes a request "automatic" (that would lose it).
-  EXPECT_EQ(classify([](auto& m) { m.x_auto_response_suppress = "all"; }), Automatic::kNo);
+  EXPECT_EQ(classify([](auto& m) { m.x_auto_response_suppress = "all"; }), AutomaticKind::kPerson);
   EXPECT_EQ(classify([](auto& m) { m.x_auto_response_suppress = "dr, rn, nrn, oof, autoreply"; }),
-            Automatic::kNo);
+            AutomaticKind::kPerson);
   EXPECT_EQ(classify([](auto& m) {
               m.x_auto_response_suppress = "all";
               m.auto_submitted = "auto-generated";
             }),
-            Automatic::kAutoReply)
+            AutomaticKind::kAutoReply)
       << "an Exchange out-of-office carries Auto-Submitted beside it";
-  EXPECT_EQ(classify([](auto& m) { m.precedence = "list"; }), Automatic::kOther);
-  EXPECT_EQ(classify([](auto& m) { m.precedence = "bulk"; }), Automatic::kOther);
-  EXPECT_EQ(classify([](auto& m) { m.return_path = "<>"; }), Automatic::kOther);
-  EXPECT_EQ(classify([](auto& m) { m.from_address = "mailer-daemon@pd.test"; }), Automatic::kOther);
-  EXPECT_EQ(classify([](auto& m) { m.from_address = "rtcc@pd.test"; }), Automatic::kOther);
-  EXPECT_EQ(ClassifyAutomatic(Person(), "Det@PD.test"), Automatic::kOther)
+  EXPECT_EQ(classify([](auto& m) { m.precedence = "list"; }), AutomaticKind::kOther);
+  EXPECT_EQ(classify([](auto& m) { m.precedence = "bulk"; }), AutomaticKind::kOther);
+  EXPECT_EQ(classify([](auto& m) { m.return_path = "<>"; }), AutomaticKind::kOther);
+  EXPECT_EQ(classify([](auto& m) { m.from_address = "mailer-daemon@pd.test"; }),
+            AutomaticKind::kOther);
+  EXPECT_EQ(classify([](auto& m) { m.from_address = "rtcc@pd.test"; }), AutomaticKind::kOther);
+  EXPECT_EQ(ClassifyAutomatic(Person(), "Det@PD.test"), AutomaticKind::kOther)
       << "rtcc's own address as configured, whatever its case";
-  EXPECT_EQ(classify([](auto& m) { m.from_address.clear(); }), Automatic::kOther);
+  EXPECT_EQ(classify([](auto& m) { m.from_address.clear(); }), AutomaticKind::kOther);
   EXPECT_EQ(classify([](auto& m) {
               m.report_type = "delivery-status";
               m.is_delivery_report = true;
             }),
-            Automatic::kDeliveryReport);
+            AutomaticKind::kDeliveryReport);
   EXPECT_EQ(classify([](auto& m) { m.report_type = "disposition-notification"; }),
-            Automatic::kAutoReply);
+            AutomaticKind::kAutoReply);
 }
 
-TEST(IncomingMail, DeliveryReasonNamesEveryRecipient) {
-  mail::MimeMessage m;
+TEST(AutomaticMail, DeliveryReasonNamesEveryRecipient) {
+  MimeMessage m;
   m.is_delivery_report = true;
   m.delivery_statuses = {{"a@pd.test", "delayed", "4.4.1", "connect timed out"},
                          {"b@pd.test", "failed", "5.1.1", "550 5.1.1 User unknown"}};
-  EXPECT_EQ(DeliveryAction(m), "failed") << "a failure outweighs a delay";
+  EXPECT_EQ(WorstDeliveryAction(m), DeliveryAction::kFailed) << "a failure outweighs a delay";
   EXPECT_EQ(DeliveryReason(m),
             "a@pd.test: 4.4.1 connect timed out; b@pd.test: 5.1.1 550 5.1.1 User unknown");
   m.delivery_statuses.pop_back();
-  EXPECT_EQ(DeliveryAction(m), "delayed");
+  EXPECT_EQ(WorstDeliveryAction(m), DeliveryAction::kDelayed);
   m.delivery_statuses = {{"c@pd.test", "delivered", "", ""}};
-  EXPECT_EQ(DeliveryAction(m), "");
+  EXPECT_EQ(WorstDeliveryAction(m), DeliveryAction::kOther);
   EXPECT_EQ(DeliveryReason(m), "c@pd.test: delivered");
   // No status part: the first line of the report's text.
   m.delivery_statuses.clear();
@@ -79,8 +79,8 @@ TEST(IncomingMail, DeliveryReasonNamesEveryRecipient) {
   EXPECT_LE(DeliveryReason(m).size(), 1003u);
 }
 
-TEST(IncomingMail, UnusedAttachmentsAreNamedWithWhy) {
-  mail::MimeMessage m;
+TEST(AutomaticMail, UnusedAttachmentsAreNamedWithWhy) {
+  MimeMessage m;
   mail::Attachment pdf;
   pdf.filename = "report.pdf";
   pdf.content_type = "application/pdf";
@@ -104,4 +104,4 @@ TEST(IncomingMail, UnusedAttachmentsAreNamedWithWhy) {
 }
 
 }  // namespace
-}  // namespace rtcc::daemon
+}  // namespace rtcc::mail

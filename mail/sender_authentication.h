@@ -5,10 +5,16 @@
 
 #include <string>
 
-#include "config/config.h"
 #include "mail/mime_message.h"
 
-namespace rtcc::daemon {
+namespace rtcc::mail {
+
+// Which Authentication-Results field to believe, and what in it is enough.
+struct AuthenticationRules {
+  std::string authserv_id;       // the receiving server's own id ("mx.pd.test")
+  bool exchange_online = false;  // Microsoft 365: its field has no authserv-id (exclusive)
+  bool dmarc_suffices = false;   // a DMARC pass for the From domain vouches, besides DKIM
+};
 
 struct SenderAuthentication {
   bool authenticated = false;
@@ -20,10 +26,10 @@ struct SenderAuthentication {
 // with `rules.exchange_online`, the topmost field without an authserv-id (Exchange Online prepends
 // its own above any that came with the message).
 // Authenticated when a DKIM signature passed whose d= domain aligns with the From domain
-// (the same domain, or one is a subdomain of the other), or, with require_authentication =
-// "dmarc", also when DMARC passed for the From domain. Never authenticated when neither server is
+// (the same domain, or one is a subdomain of the other), or, with `rules.dmarc_suffices`, also
+// when DMARC passed for the From domain. Never authenticated when neither server is
 // configured or the From address has no domain; the note then says why.
-SenderAuthentication CheckSenderAuthentication(const mail::MimeMessage& message,
-                                               const config::SenderRules& rules);
+SenderAuthentication CheckSenderAuthentication(const MimeMessage& message,
+                                               const AuthenticationRules& rules);
 
-}  // namespace rtcc::daemon
+}  // namespace rtcc::mail

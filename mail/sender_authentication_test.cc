@@ -1,21 +1,20 @@
-#include "daemon/sender_authentication.h"
+#include "mail/sender_authentication.h"
 
 #include <gtest/gtest.h>
 
-namespace rtcc::daemon {
+namespace rtcc::mail {
 namespace {
 
-mail::MimeMessage From(const std::string& address, std::vector<std::string> auth_results) {
-  mail::MimeMessage m;
+MimeMessage From(const std::string& address, std::vector<std::string> auth_results) {
+  MimeMessage m;
   m.from_address = address;
   m.authentication_results = std::move(auth_results);
   return m;
 }
 
-config::SenderRules Rules(const std::string& require, const std::string& authserv_id) {
-  config::SenderRules r;
-  r.allowed_domains = {"pd.test"};
-  r.require_authentication = require;
+AuthenticationRules Rules(const std::string& require, const std::string& authserv_id) {
+  AuthenticationRules r;
+  r.dmarc_suffices = require == "dmarc";
   r.authserv_id = authserv_id;
   return r;
 }
@@ -92,7 +91,7 @@ TEST(SenderAuthentication, ExchangeOnlineFieldWithoutAuthservIdIsReadWhenConfigu
       "spf=pass (sender IP is 192.0.2.20) smtp.mailfrom=pd.test; dkim=pass (signature was "
       "verified) header.d=pd.test;dmarc=pass action=none header.from=pd.test;compauth=pass "
       "reason=100";
-  config::SenderRules m365 = Rules("dkim", "");
+  AuthenticationRules m365 = Rules("dkim", "");
   m365.exchange_online = true;
   auto a = CheckSenderAuthentication(From("det@pd.test", {microsoft}), m365);
   EXPECT_TRUE(a.authenticated) << a.note;
@@ -125,4 +124,4 @@ TEST(SenderAuthentication, FromWithoutDomainIsNeverAuthenticated) {
 }
 
 }  // namespace
-}  // namespace rtcc::daemon
+}  // namespace rtcc::mail

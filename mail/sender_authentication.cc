@@ -1,8 +1,8 @@
-#include "daemon/sender_authentication.h"
+#include "mail/sender_authentication.h"
 
 #include "mail/auth_results.h"
 
-namespace rtcc::daemon {
+namespace rtcc::mail {
 namespace {
 
 // DMARC's relaxed alignment without a public-suffix list: equal, or one a subdomain of the
@@ -18,7 +18,7 @@ bool Aligned(const std::string& signer, const std::string& from_domain) {
   return signer == from_domain || under(from_domain, signer) || under(signer, from_domain);
 }
 
-std::string Describe(const mail::AuthVerdict& v) {
+std::string Describe(const AuthVerdict& v) {
   auto or_none = [](const std::string& s) { return s.empty() ? std::string("none") : s; };
   std::string dkim = "dkim=" + or_none(v.dkim);
   if (!v.dkim_pass_domains.empty()) {
@@ -32,8 +32,8 @@ std::string Describe(const mail::AuthVerdict& v) {
 
 }  // namespace
 
-SenderAuthentication CheckSenderAuthentication(const mail::MimeMessage& m,
-                                               const config::SenderRules& rules) {
+SenderAuthentication CheckSenderAuthentication(const MimeMessage& m,
+                                               const AuthenticationRules& rules) {
   if (rules.authserv_id.empty() && !rules.exchange_online)
     return {false, "no authserv_id configured: Authentication-Results not read"};
   auto at = m.from_address.rfind('@');
@@ -42,16 +42,16 @@ SenderAuthentication CheckSenderAuthentication(const mail::MimeMessage& m,
   // Exchange Online's field has the empty authserv-id, which ParseAuthenticationResults matches
   // only when asked for it.
   const std::string server = rules.exchange_online ? "Exchange Online" : rules.authserv_id;
-  mail::AuthVerdict v = mail::ParseAuthenticationResults(
-      m.authentication_results, rules.exchange_online ? "" : rules.authserv_id);
+  AuthVerdict v = ParseAuthenticationResults(m.authentication_results,
+                                             rules.exchange_online ? "" : rules.authserv_id);
   if (!v.found) return {false, "no Authentication-Results field from " + server};
   std::string note = server + ": " + Describe(v);
   for (const auto& signer : v.dkim_pass_domains)
     if (Aligned(signer, domain)) return {true, note + "; DKIM aligned with " + domain};
-  if (rules.require_authentication == "dmarc" && v.dmarc == "pass" &&
+  if (rules.dmarc_suffices && v.dmarc == "pass" &&
       (v.dmarc_header_from.empty() || v.dmarc_header_from == domain))
     return {true, note + "; DMARC pass for " + domain};
   return {false, note + "; nothing vouches for " + domain};
 }
 
-}  // namespace rtcc::daemon
+}  // namespace rtcc::mail

@@ -1,14 +1,13 @@
-#include "daemon/incoming_mail.h"
+#include "mail/automatic_mail.h"
 
 #include <cctype>
 
-namespace rtcc::daemon {
+#include "base/strings.h"
+
+namespace rtcc::mail {
 namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+using base::Lower;
 
 bool Contains(const std::string& haystack, const char* needle) {
   return haystack.find(needle) != std::string::npos;
@@ -25,39 +24,38 @@ std::string FirstLine(const std::string& text) {
 
 }  // namespace
 
-casework::Automatic ClassifyAutomatic(const mail::MimeMessage& m, const std::string& own_address) {
-  using casework::Automatic;
-  if (m.is_delivery_report) return Automatic::kDeliveryReport;
-  if (m.report_type == "disposition-notification") return Automatic::kAutoReply;
-  if (!m.report_type.empty()) return Automatic::kOther;
+AutomaticKind ClassifyAutomatic(const MimeMessage& m, std::string_view own_address) {
+  if (m.is_delivery_report) return AutomaticKind::kDeliveryReport;
+  if (m.report_type == "disposition-notification") return AutomaticKind::kAutoReply;
+  if (!m.report_type.empty()) return AutomaticKind::kOther;
   // RFC 3834 allows parameters: "auto-replied; owner-email=..."
-  if (m.auto_submitted.rfind("auto-replied", 0) == 0) return Automatic::kAutoReply;
+  if (m.auto_submitted.rfind("auto-replied", 0) == 0) return AutomaticKind::kAutoReply;
   if (!m.auto_submitted.empty() && m.auto_submitted != "no") {
     // Exchange's out-of-office says "auto-generated" and asks for no auto-reply in return.
     const std::string& suppress = m.x_auto_response_suppress;
     if (Contains(suppress, "all") || Contains(suppress, "oof") || Contains(suppress, "autoreply"))
-      return Automatic::kAutoReply;
-    return Automatic::kOther;
+      return AutomaticKind::kAutoReply;
+    return AutomaticKind::kOther;
   }
   if (m.precedence == "bulk" || m.precedence == "junk" || m.precedence == "list")
-    return Automatic::kOther;
-  if (m.return_path == "<>") return Automatic::kOther;
-  if (m.from_address.empty() || m.from_address == Lower(own_address)) return Automatic::kOther;
+    return AutomaticKind::kOther;
+  if (m.return_path == "<>") return AutomaticKind::kOther;
+  if (m.from_address.empty() || m.from_address == Lower(own_address)) return AutomaticKind::kOther;
   auto local = m.from_address.substr(0, m.from_address.find('@'));
-  if (local == "mailer-daemon" || local == "postmaster") return Automatic::kOther;
-  return Automatic::kNo;
+  if (local == "mailer-daemon" || local == "postmaster") return AutomaticKind::kOther;
+  return AutomaticKind::kPerson;
 }
 
-std::string DeliveryAction(const mail::MimeMessage& m) {
-  std::string action;
+DeliveryAction WorstDeliveryAction(const MimeMessage& m) {
+  DeliveryAction action = DeliveryAction::kOther;
   for (const auto& s : m.delivery_statuses) {
-    if (s.action == "failed") return "failed";
-    if (s.action == "delayed") action = "delayed";
+    if (s.action == "failed") return DeliveryAction::kFailed;
+    if (s.action == "delayed") action = DeliveryAction::kDelayed;
   }
   return action;
 }
 
-std::string DeliveryReason(const mail::MimeMessage& m) {
+std::string DeliveryReason(const MimeMessage& m) {
   constexpr std::size_t kMax = 1000;
   std::string reason;
   for (const auto& s : m.delivery_statuses) {
@@ -73,7 +71,7 @@ std::string DeliveryReason(const mail::MimeMessage& m) {
   return reason;
 }
 
-std::vector<std::string> UnusedAttachments(const mail::MimeMessage& m) {
+std::vector<std::string> UnusedAttachments(const MimeMessage& m) {
   std::vector<std::string> out;
   for (const auto& a : m.other_attachments) {
     std::string name = a.filename.empty() ? "an unnamed attachment" : a.filename;
@@ -89,4 +87,4 @@ std::vector<std::string> UnusedAttachments(const mail::MimeMessage& m) {
   return out;
 }
 
-}  // namespace rtcc::daemon
+}  // namespace rtcc::mail
