@@ -312,6 +312,7 @@ TEST(HostileMail, RtccdSurvivesTheCorpusAndFilesTheNextRequest) {
     auto q = db.Prepare("SELECT recipient, kind FROM outbox");
     while (q.Step()) EXPECT_FALSE(EndsWith(q.Text(0), "outside.test")) << q.Text(1);
   }
+  EXPECT_TRUE(site.mail().WaitForQueueEmpty(60)) << "Postfix still holds mail rtccd sent";
   std::string postfix = ReadFile(site.mail().dir() / "log/postfix.log");
   EXPECT_EQ(postfix.find("@outside.test>, relay="), std::string::npos)
       << "Postfix was handed mail for an outsider";
