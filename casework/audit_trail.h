@@ -13,10 +13,16 @@
 #include <optional>
 #include <string>
 
+#include "base/sqlite_db.h"
 #include "casework/records.h"
-#include "casework/sqlite_db.h"
 
 namespace rtcc::casework {
+
+using base::Savepoint;
+using base::SqliteDb;
+using base::SqliteError;
+using base::Statement;
+using base::Transaction;
 
 // The hash a row must carry: SHA-256 (hex) of its id, time, request, actor, action, states,
 // detail and the previous row's hash, each field length-prefixed (no two rows serialize alike).

@@ -6,10 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "base/sqlite_db.h"
 #include "casework/audit_report.h"
-#include "casework/sqlite_db.h"
 
 namespace rtcc::casework {
+
+using base::Savepoint;
+using base::SqliteDb;
+using base::SqliteError;
+using base::Statement;
+using base::Transaction;
 
 // A calendar month as the half-open range [start, end) of UtcNow() timestamps.
 struct AuditPeriod {

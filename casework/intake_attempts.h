@@ -10,9 +10,15 @@
 #include <string>
 #include <vector>
 
-#include "casework/sqlite_db.h"
+#include "base/sqlite_db.h"
 
 namespace rtcc::casework {
+
+using base::Savepoint;
+using base::SqliteDb;
+using base::SqliteError;
+using base::Statement;
+using base::Transaction;
 
 struct MessageKey {
   std::string mailbox;

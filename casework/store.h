@@ -12,11 +12,17 @@
 #include <string>
 #include <vector>
 
+#include "base/sqlite_db.h"
 #include "casework/policy.h"
 #include "casework/records.h"
-#include "casework/sqlite_db.h"
 
 namespace rtcc::casework {
+
+using base::Savepoint;
+using base::SqliteDb;
+using base::SqliteError;
+using base::Statement;
+using base::Transaction;
 
 // A workflow rule was broken (illegal transition, search without approval...). what() is a
 // sentence for the operator.

@@ -108,9 +108,11 @@ void Daemon::Tick() {
       if (!p.imap) p.imap = std::make_unique<mail::ImapClient>(p.config.imap.server);
       if (!p.mailbox_prepared) {
         p.intake.PrepareMailbox(*p.imap);
+        // Messages recorded before a crash but not processed; afterwards Poll finishes any such
+        // message it finds in the inbox (each attempt counted once).
+        p.intake.ProcessSpooled();
         p.mailbox_prepared = true;
       }
-      p.intake.ProcessSpooled();
       int taken = p.intake.Poll(*p.imap, &p.more_mail);
       if (p.imap_failures > 0)
         spdlog::info("IMAP server reachable again after {} failed attempt(s)", p.imap_failures);

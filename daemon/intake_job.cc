@@ -150,7 +150,10 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
     auto sizes = imap.MessageSizes(inbox, uids);
     for (std::uint32_t uid : uids) {
       auto size = sizes.find(uid);
-      if (size == sizes.end()) continue;  // gone since the search (another client moved it)
+      if (size == sizes.end()) {  // gone since the search (another client moved it)
+        attempts_.Clear({inbox, uidvalidity, uid});
+        continue;
+      }
       // Over the size cap: the header only; the message itself stays on the server.
       bool headers_only = size->second > settings_.mailbox.max_message_bytes;
       std::string raw = headers_only ? imap.FetchHeader(inbox, uidvalidity, uid)

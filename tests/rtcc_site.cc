@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <string_view>
 #include <vector>
@@ -142,6 +143,27 @@ void RtccSite::StartDaemon(bool wait_until_ready) {
     KillDaemon();
     throw std::runtime_error("rtccd did not become ready (see " + log + ")");
   }
+}
+
+bool RtccSite::DaemonAlive(std::string* how) {
+  if (daemon_pid_ <= 0) {
+    if (how) *how = "not started";
+    return false;
+  }
+  int status = 0;
+  pid_t r = ::waitpid(daemon_pid_, &status, WNOHANG);
+  if (r == 0) return true;
+  if (how) {
+    if (r < 0)
+      *how = "waitpid failed";
+    else if (WIFSIGNALED(status))
+      *how =
+          "signal " + std::to_string(WTERMSIG(status)) + " (" + ::strsignal(WTERMSIG(status)) + ")";
+    else
+      *how = "exit status " + std::to_string(WEXITSTATUS(status));
+  }
+  daemon_pid_ = -1;
+  return false;
 }
 
 void RtccSite::KillDaemon() {

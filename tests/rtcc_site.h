@@ -43,6 +43,9 @@ class RtccSite {
   void StopDaemon();  // SIGTERM, then wait
   bool DaemonRunning() const { return daemon_pid_ > 0; }
   pid_t daemon_pid() const { return daemon_pid_; }  // -1 when none was started
+  // Whether the background rtccd is still alive (not exited, not killed). When it has ended, it
+  // is reaped and `how` (if given) says how: "exit status 1", "signal 11 (Segmentation fault)".
+  bool DaemonAlive(std::string* how = nullptr);
 
   casework::Store Store() const { return casework::Store(dir_ / "data/rtcc.sqlite"); }
 

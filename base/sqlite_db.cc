@@ -1,9 +1,9 @@
-#include "casework/sqlite_db.h"
+#include "base/sqlite_db.h"
 
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace rtcc::casework {
+namespace rtcc::base {
 namespace {
 
 void Check(sqlite3* db, int rc, std::string_view what) {
@@ -13,7 +13,7 @@ void Check(sqlite3* db, int rc, std::string_view what) {
 
 }  // namespace
 
-SqliteDb::SqliteDb(const std::filesystem::path& path) {
+SqliteDb::SqliteDb(const std::filesystem::path& path, const SqliteOptions& options) {
   // Create the file ourselves so it is never world-readable, whatever the umask.
   if (!std::filesystem::exists(path)) {
     int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
@@ -27,8 +27,9 @@ SqliteDb::SqliteDb(const std::filesystem::path& path) {
     sqlite3_close(db_);
     throw SqliteError("cannot open database " + path.string() + ": " + msg);
   }
-  sqlite3_busy_timeout(db_, 10000);
-  Exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;");
+  sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+  Exec(std::string("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=") +
+       (options.survive_power_loss ? "FULL;" : "NORMAL;"));
 }
 
 SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
@@ -91,7 +92,10 @@ bool Statement::Step() {
 void Statement::Run() {
   while (Step()) {
   }
+  Reset();
 }
+
+void Statement::Reset() { sqlite3_reset(stmt_); }
 
 std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::Double(int column) const { return sqlite3_column_double(stmt_, column); }
@@ -119,7 +123,22 @@ std::string Statement::Blob(int column) const {
   return p ? std::string(p, sqlite3_column_bytes(stmt_, column)) : std::string();
 }
 
-Transaction::Transaction(SqliteDb& db) : db_(db) { db_.Exec("BEGIN IMMEDIATE"); }
+std::string_view Statement::TextView(int column) const {
+  auto* p = sqlite3_column_text(stmt_, column);
+  return p ? std::string_view(reinterpret_cast<const char*>(p),
+                              static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+           : std::string_view();
+}
+
+std::span<const std::uint8_t> Statement::BlobView(int column) const {
+  const void* p = sqlite3_column_blob(stmt_, column);
+  return {static_cast<const std::uint8_t*>(p),
+          p ? static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)) : 0};
+}
+
+Transaction::Transaction(SqliteDb& db, Mode mode) : db_(db) {
+  db_.Exec(mode == Mode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+}
 
 Transaction::~Transaction() {
   if (!done_) {
@@ -151,4 +170,4 @@ void Savepoint::Release() {
   done_ = true;
 }
 
-}  // namespace rtcc::casework
+}  // namespace rtcc::base

@@ -1,5 +1,6 @@
-// A thin RAII layer over the SQLite C API: a connection, prepared statements and transactions.
-// Errors become SqliteError with SQLite's own message.
+// A thin RAII layer over the SQLite C API: a connection, prepared statements and transactions,
+// for the casework store and the gallery alike. Errors become SqliteError with SQLite's own
+// message.
 #pragma once
 
 #include <sqlite3.h>
@@ -7,12 +8,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace rtcc::casework {
+namespace rtcc::base {
 
 class SqliteError : public std::runtime_error {
  public:
@@ -21,11 +23,19 @@ class SqliteError : public std::runtime_error {
 
 class Statement;
 
+struct SqliteOptions {
+  // synchronous=FULL: a commit survives a power cut (the casework record). NORMAL: in WAL mode a
+  // commit survives a crash of the process, a power cut may lose the last ones (the gallery,
+  // whose enrolment can be redone).
+  bool survive_power_loss = true;
+  int busy_timeout_ms = 10000;  // how long to wait for another process's write to finish
+};
+
 class SqliteDb {
  public:
   // Opens (creating with mode 0600 when absent) the database at `path`, with WAL, foreign keys on
   // and a busy timeout so the daemon and rtccctl can share it.
-  explicit SqliteDb(const std::filesystem::path& path);
+  explicit SqliteDb(const std::filesystem::path& path, const SqliteOptions& options = {});
   ~SqliteDb();
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
@@ -67,8 +77,10 @@ class Statement {
 
   // Steps once: true when a row is available, false when done.
   bool Step();
-  // Steps to completion, for statements without results.
+  // Steps to completion, for statements without results, then resets for another run.
   void Run();
+  // Resets the statement to run again (its bindings stay).
+  void Reset();
 
   std::int64_t Int(int column) const;
   double Double(int column) const;
@@ -76,6 +88,9 @@ class Statement {
   std::optional<std::string> OptText(int column) const;
   std::optional<std::int64_t> OptInt(int column) const;
   std::string Blob(int column) const;
+  // Views valid until the next Step, Reset or destruction of the statement.
+  std::string_view TextView(int column) const;
+  std::span<const std::uint8_t> BlobView(int column) const;
   bool IsNull(int column) const;
 
   // The TEXT of `column` as the enum value `parse` reads in it (one of casework's vocabularies,
@@ -103,10 +118,13 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-// BEGIN IMMEDIATE on construction; rolls back on destruction unless Commit() was called.
+// BEGIN IMMEDIATE (a writer; kRead: BEGIN, a reader's consistent snapshot) on construction;
+// rolls back on destruction unless Commit() was called. Keeps a reference to `db`, which must
+// outlive it (likewise Savepoint).
 class Transaction {
  public:
-  explicit Transaction(SqliteDb& db);
+  enum class Mode { kWrite, kRead };
+  explicit Transaction(SqliteDb& db, Mode mode = Mode::kWrite);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
@@ -132,4 +150,4 @@ class Savepoint {
   bool done_ = false;
 };
 
-}  // namespace rtcc::casework
+}  // namespace rtcc::base
