@@ -102,8 +102,9 @@ double Statement::Double(int column) const { return sqlite3_column_double(stmt_,
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
-void Statement::UnknownValue(std::string_view name, const std::string& text) {
-  throw SqliteError(std::string(name) + " holds '" + text + "', which is not a value rtcc knows");
+void Statement::UnknownValue(std::string_view name, std::string_view text) {
+  throw SqliteError(std::string(name) + " holds '" + std::string(text) +
+                    "', which is not a value rtcc knows");
 }
 std::string Statement::Text(int column) const {
   auto* p = sqlite3_column_text(stmt_, column);

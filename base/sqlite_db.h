@@ -93,12 +93,12 @@ class Statement {
   std::span<const std::uint8_t> BlobView(int column) const;
   bool IsNull(int column) const;
 
-  // The TEXT of `column` as the enum value `parse` reads in it (one of casework's vocabularies,
-  // e.g. ParseOutboxState). Throws SqliteError naming `name` ("outbox.state") and the text when
-  // `parse` does not know it: a row rtcc cannot read is an error, never a guess.
+  // The TEXT of `column` as the enum value `parse` reads in it (a vocabulary's Parse, returning
+  // std::optional: cf. enum_names.h). Throws SqliteError naming `name` ("outbox.state") and the
+  // text when `parse` does not know it: a row rtcc cannot read is an error, never a guess.
   template <typename Parse>
   auto Parsed(int column, std::string_view name, Parse parse) const {
-    std::string text = Text(column);
+    const std::string_view text = TextView(column);
     auto value = parse(text);
     if (!value) UnknownValue(name, text);
     return *value;
@@ -107,12 +107,12 @@ class Statement {
   template <typename Parse>
   auto OptParsed(int column, std::string_view name, Parse parse) const
       -> decltype(parse(std::string_view())) {
-    if (Text(column).empty()) return std::nullopt;
+    if (TextView(column).empty()) return std::nullopt;
     return Parsed(column, name, parse);
   }
 
  private:
-  [[noreturn]] static void UnknownValue(std::string_view name, const std::string& text);
+  [[noreturn]] static void UnknownValue(std::string_view name, std::string_view text);
 
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;

@@ -131,7 +131,9 @@ void MeasureInChild(const fs::path& dir, const std::string& raw, const std::stri
   double total_ms = Ms(t0);
 
   auto row = store.FindMessage("INBOX", 1, 1);
-  std::string kind = row && row->status == "processed" ? row->kind : "NOT_HANDLED";
+  std::string kind = row && row->status == casework::MessageStatus::kProcessed
+                         ? casework::Word(row->kind)
+                         : "NOT_HANDLED";
   std::string line = std::to_string(parse_ms) + " " + std::to_string(total_ms) + " " + kind + "\n";
   if (::write(fd, line.data(), line.size()) < 0) _exit(3);
 }

@@ -18,7 +18,7 @@
 #include <set>
 #include <thread>
 
-#include "casework/sqlite_db.h"
+#include "base/sqlite_db.h"
 #include "daemon/intake_job.h"
 #include "mail/mail_transport.h"
 #include "mail/mime_message.h"
@@ -125,20 +125,21 @@ TEST_P(HostileIntake, EndsWithOneDispositionAndNormalMailStillFlows) {
   }
   auto row = store_->FindMessage("INBOX", 7, uid);
   ASSERT_TRUE(row.has_value());
-  EXPECT_EQ(row->status, "processed") << "still waiting for a retry";
-  EXPECT_FALSE(row->kind.empty());
-  std::cout << "  -> " << row->kind << (row->request_id ? " " + *row->request_id : "") << " ("
-            << row->note.substr(0, 200) << ")" << std::endl;
+  EXPECT_EQ(row->status, casework::MessageStatus::kProcessed) << "still waiting for a retry";
+  ASSERT_TRUE(row->kind.has_value());
+  std::cout << "  -> " << casework::Word(row->kind)
+            << (row->request_id ? " " + *row->request_id : "") << " (" << row->note.substr(0, 200)
+            << ")" << std::endl;
   auto pending = store_->PendingMail();
   if (c.from == kOutsider) {
-    EXPECT_EQ(row->kind, "unauthorized");
-    EXPECT_EQ(job_->FolderFor(row->kind), "rtcc-quarantine");
+    EXPECT_EQ(row->kind, casework::MessageKind::kUnauthorized);
+    EXPECT_EQ(job_->FolderFor(*row->kind), "rtcc-quarantine");
     EXPECT_TRUE(pending.empty()) << "an outsider is never answered";
   } else {
-    EXPECT_NE(row->kind, "unauthorized") << "the allowed sender was read";
-    std::string folder = job_->FolderFor(row->kind);
+    EXPECT_NE(row->kind, casework::MessageKind::kUnauthorized) << "the allowed sender was read";
+    std::string folder = job_->FolderFor(*row->kind);
     EXPECT_TRUE(folder == "rtcc-processed" || folder == "rtcc-failed") << folder;
-    for (const auto& o : pending) EXPECT_EQ(o.recipient, kAllowed) << o.kind;
+    for (const auto& o : pending) EXPECT_EQ(o.recipient, kAllowed) << casework::Word(o.kind);
     EXPECT_LE(pending.size(), 1u) << "one reply at most";
   }
 
@@ -147,10 +148,10 @@ TEST_P(HostileIntake, EndsWithOneDispositionAndNormalMailStillFlows) {
   ASSERT_NO_THROW(job_->ProcessSpooled());
   auto filed = store_->FindMessage("INBOX", 7, normal);
   ASSERT_TRUE(filed.has_value());
-  EXPECT_EQ(filed->kind, "request");
+  EXPECT_EQ(filed->kind, casework::MessageKind::kRequest);
   ASSERT_TRUE(filed->request_id.has_value());
   EXPECT_EQ(store_->Mail(*filed->request_id).size(), 1u);
-  EXPECT_EQ(store_->Mail(*filed->request_id).at(0).kind, "acknowledgement");
+  EXPECT_EQ(store_->Mail(*filed->request_id).at(0).kind, casework::ReplyKind::kAcknowledgement);
   EXPECT_TRUE(store_->MessagesToProcess().empty());
 }
 
@@ -160,8 +161,8 @@ INSTANTIATE_TEST_SUITE_P(Corpus, HostileIntake, ::testing::ValuesIn(AllCases()),
 
 // A row of the messages table.
 struct Disposition {
-  std::string status;
-  std::string kind;
+  casework::MessageStatus status = casework::MessageStatus::kSpooled;
+  std::optional<casework::MessageKind> kind;
   std::string folder;
   std::string note;
   int rows = 0;
@@ -173,7 +174,9 @@ std::map<std::string, Disposition> Dispositions(const RtccSite& site) {
   std::map<std::string, Disposition> out;
   while (q.Step()) {
     Disposition& d = out[q.Text(0)];
-    d = {q.Text(1), q.Text(2), q.Text(3), q.Text(4), d.rows + 1};
+    d = {q.Parsed(1, "messages.status", casework::ParseMessageStatus),
+         q.OptParsed(2, "messages.kind", casework::ParseMessageKind), q.Text(3), q.Text(4),
+         d.rows + 1};
   }
   return out;
 }
@@ -242,7 +245,9 @@ TEST(HostileMail, RtccdSurvivesTheCorpusAndFilesTheNextRequest) {
   };
   auto acknowledged = [&](const std::string& id) {
     for (const auto& o : site.Store().Mail(id))
-      if (o.kind == "acknowledgement" && o.state == "sent") return true;
+      if (o.kind == casework::ReplyKind::kAcknowledgement &&
+          o.state == casework::OutboxState::kSent)
+        return true;
     return false;
   };
   auto inbox_count = [&] { return site.mail().Imap("RTCC").Examine("INBOX").exists; };
@@ -286,19 +291,19 @@ TEST(HostileMail, RtccdSurvivesTheCorpusAndFilesTheNextRequest) {
     ASSERT_NE(it, rows.end()) << "never recorded";
     const Disposition& d = it->second;
     EXPECT_EQ(d.rows, 1);
-    EXPECT_EQ(d.status, "processed") << d.note;
-    EXPECT_FALSE(d.kind.empty());
-    ++kinds[(a.from == kAllowed ? "allowed " : "outsider ") + d.kind];
+    EXPECT_EQ(d.status, casework::MessageStatus::kProcessed) << d.note;
+    EXPECT_TRUE(d.kind.has_value());
+    ++kinds[(a.from == kAllowed ? "allowed " : "outsider ") + casework::Word(d.kind)];
     std::size_t quarantined = CountIn(imap, "rtcc-quarantine", a.message_id);
     std::size_t processed = CountIn(imap, "rtcc-processed", a.message_id);
     std::size_t failed = CountIn(imap, "rtcc-failed", a.message_id);
     if (a.from == kOutsider) {
-      EXPECT_EQ(d.kind, "unauthorized");
+      EXPECT_EQ(d.kind, casework::MessageKind::kUnauthorized);
       EXPECT_EQ(d.folder, "rtcc-quarantine");
       EXPECT_EQ(quarantined, 1u);
       EXPECT_EQ(processed + failed, 0u);
     } else {
-      EXPECT_NE(d.kind, "unauthorized");
+      EXPECT_NE(d.kind, casework::MessageKind::kUnauthorized);
       EXPECT_TRUE(d.folder == "rtcc-processed" || d.folder == "rtcc-failed") << d.folder;
       EXPECT_EQ(processed + failed, 1u);
       EXPECT_EQ(quarantined, 0u);
