@@ -91,6 +91,18 @@ SEEDS = {
     "rfc2231_encoded_word": seed(disposition='inline; name="=?UTF-8?B?w6kuanBn?="; filename="a;b.jpg'),
 }
 
+# Regressions: inputs that broke an invariant, kept as found (minimised).
+SEEDS.update({
+    # BaseSubject removed "[RTCC-2026-000001]" and left the tag that revealed: the reply's subject
+    # named request 000002 first.
+    "regress_nested_tag": seed(subject="Re: [RTCC-2026-[RTCC-2026-000001]000002] x"),
+    "regress_nested_tag_compose": seed(compose=0, subject="[rtcc-2026-[RTCC-2026-000001]000002]"),
+    # A CR LF encoded in the subject reached the reply's Subject: BuildMessage threw, the request
+    # was never filed.
+    "regress_encoded_crlf_subject": seed(compose=0, subject="Photo =?UTF-8?Q?a=0D=0ABcc=3A_x?="),
+    "regress_encoded_lf_subject_too_large": seed(compose=7, subject="=?UTF-8?B?YQpi?="),
+})
+
 # The reply composer, once per reply kind, with what reaches it from the incoming mail.
 for kind, name in enumerate(["acknowledgement", "needs_info", "outcome_recorded",
                              "outcome_unclear", "outcome_needs_thread", "withdrawn",
