@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus of fuzz/text_fuzzer.cc into fuzz/text_corpus/ (run from anywhere;
-the files are committed, this script documents and regenerates them).
+"""Writes the seed corpus of fuzz/text_fuzzer.cc into fuzz/text_corpus/ and its full-size
+pathological seeds into fuzz/text_corpus_long/ (run from anywhere; the files are committed, this
+script documents and regenerates them).
 
 An input is fields separated by 0x1E: subject, text body, HTML body, charset, References,
 Message-ID, From name, configured phrases, Content-Disposition, composer controls (the composer
@@ -12,7 +13,7 @@ import hmac
 import os
 
 SEP = b"\x1e"
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "text_corpus")
+HERE = os.path.dirname(os.path.abspath(__file__))
 MAX = 64 * 1024 - 1
 # The secret of text_fuzzer.cc's ThreadToken, so that the seeds carry tokens that verify.
 SECRET = b"text_fuzzer secret, 32 bytes long"
@@ -101,6 +102,11 @@ SEEDS.update({
     # was never filed.
     "regress_encoded_crlf_subject": seed(compose=0, subject="Photo =?UTF-8?Q?a=0D=0ABcc=3A_x?="),
     "regress_encoded_lf_subject_too_large": seed(compose=7, subject="=?UTF-8?B?YQpi?="),
+    # Text that is an encoded word (encoded twice by its sender) went out as written: readers
+    # decoded it, and saw "[RTCC-2026-000009]" first in the reply's subject.
+    "regress_encoded_twice_compose": seed(
+        compose=0, subject="=?UTF-8?Q?=3D=3FUTF-8=3FQ=3F=3D5BRTCC-2026-000009=3D5D=3F=3D_x?="),
+    "regress_encoded_twice_name": seed(from_name="=?UTF-8?Q?=3D=3FUTF-8=3FQ=3Fa=3F=3D?="),
 })
 
 # The reply composer, once per reply kind, with what reaches it from the incoming mail.
@@ -118,60 +124,77 @@ for kind, name in enumerate(["acknowledgement", "needs_info", "outcome_recorded"
         options=b"\x01" if name == "too_large" else b"\x00")
 
 # --- pathological seeds: long lines, deep nesting, repetitions ------------------------------
-N = 60000
-SEEDS.update({
-    "long_spaces_everywhere": SEP.join([b" " * 6000] * 10),
-    "long_line_spaces_body": seed(body=" " * N),
-    "long_line_spaces_subject": seed(subject=" " * N + "x"),
-    "long_line_tabs_html": seed(html="<p>" + "\t " * (N // 2) + "</p>"),
-    "re_fwd_repeated": seed(subject="Re: Fwd: " * 6500 + "Photo"),
-    "re_fwd_repeated_compose": seed(compose=0, subject="RE[12]: AW:" * 5000 + "x"),
-    "prefix_no_colon": seed(subject="Re " * 19000 + ":"),
-    "deep_div": seed(html="<div>" * 12000 + "Incident Type: Robbery"),
-    "deep_blockquote": seed(html="<blockquote>" * 5000 + "x" + "</blockquote>" * 50),
-    "deep_table": seed(html="<table><tr><td>" * 3500 + "Purpose:"),
-    "deep_mixed_nesting": seed(html="<ul><li><b><i><span>" * 2500),
-    "many_breaks": seed(html="<br>" * 15000 + "<p></p>" * 500),
-    "many_cells": seed(html="<table><tr>" + "<td>Purpose:</td>" * 3500 + "</tr></table>"),
-    "list_markers_unclosed": seed(html="<p><![if !supportLists]>" * 2500 + "x"),
-    "conditionals_repeated": seed(html="<![if !vml]>" * 5000),
-    "entities_repeated": seed(html="&nbsp;&#13;&#xA0;&amp;" * 2700),
-    "flag_phrases_repeated": seed(body="live feed " * 6000),
-    "flag_phrase_prefix_repeated": seed(body="Purpose: " + "xtrack" * 9000),
-    "configured_phrases_long": seed(body="a" * 30000, phrases=("a" * 500 + "b\n") * 50),
-    "configured_phrases_many": seed(body="watch " * 4000, phrases="watch*\n" * 3000),
-    "references_thousands": seed(references="".join(f"<id{i}@pd.test> " for i in range(3500))),
-    "references_thousands_compose": seed(
-        compose=7, options=b"\x01",
-        references="".join(f"<{i}@p> " for i in range(6000))),
-    "references_unclosed": seed(references="<" * N),
-    "references_token_like": seed(references=f"<rtcc.RTCC-2026-000001.{'0' * 24}.{'f' * 32}@" * 700),
-    "labels_many_colons": seed(body="Purpose" + ":" * N),
-    "labels_colon_lines": seed(body="a:\n" * 20000),
-    "label_long_before_colon": seed(body="incident " * 6000 + ": 1"),
-    "labels_repeated": seed(body="Incident Type:\nPurpose:  \nOutcome: *\n" * 1500),
-    "quote_header_long": seed(body="On " + "x" * N + " wrote:"),
-    "from_blocks_repeated": seed(body="From: a\nFrom: b\nSent: c\n" * 2000),
-    "crlf_lines": seed(body="\r\n" * 30000),
-    "encoded_words_repeated": seed(subject="=?UTF-8?B?w6k=?= " * 3500),
-    "encoded_words_unclosed": seed(subject="=?" * 30000, from_name="=?UTF-8?Q?" + "=" * 5000),
-    "tags_repeated": seed(subject="[RTCC-2026-000001]" * 3300),
-    "tags_lowercase_repeated": seed(subject="Re: [rtcc-2026-000001] - a" * 2000),
-    "brackets_repeated": seed(subject="[" * 30000 + "RTCC-2026-000001]"),
-    "rfc2231_many_segments": seed(disposition="attachment" + "".join(
-        f"; filename*{i}*=%41" for i in range(2500))),
-    "rfc2231_long_quoted": seed(disposition='attachment; filename="' + "\\\"" * 20000),
-    "withdraw_lines": seed(body="\n" * 30000 + "please withdraw"),
-})
+def pathological(k):
+    """The pathological seeds with their repetitions scaled by `k` (1: up to 64 KB)."""
+    def n(count):
+        return max(1, int(count * k))
+
+    return {
+        "long_spaces_everywhere": SEP.join([b" " * n(6000)] * 10),
+        "long_line_spaces_body": seed(body=" " * n(60000)),
+        "long_line_spaces_subject": seed(subject=" " * n(60000) + "x"),
+        "long_line_tabs_html": seed(html="<p>" + "\t " * n(30000) + "</p>"),
+        "re_fwd_repeated": seed(subject="Re: Fwd: " * n(6500) + "Photo"),
+        "re_fwd_repeated_compose": seed(compose=0, subject="RE[12]: AW:" * n(5000) + "x"),
+        "prefix_no_colon": seed(subject="Re " * n(19000) + ":"),
+        "deep_div": seed(html="<div>" * n(12000) + "Incident Type: Robbery"),
+        "deep_blockquote": seed(html="<blockquote>" * n(5000) + "x" + "</blockquote>" * 50),
+        "deep_table": seed(html="<table><tr><td>" * n(3500) + "Purpose:"),
+        "deep_mixed_nesting": seed(html="<ul><li><b><i><span>" * n(2500)),
+        "many_breaks": seed(html="<br>" * n(15000) + "<p></p>" * n(500)),
+        "many_cells": seed(html="<table><tr>" + "<td>Purpose:</td>" * n(3500) + "</tr></table>"),
+        "list_markers_unclosed": seed(html="<p><![if !supportLists]>" * n(2500) + "x"),
+        "conditionals_repeated": seed(html="<![if !vml]>" * n(5000)),
+        "entities_repeated": seed(html="&nbsp;&#13;&#xA0;&amp;" * n(2700)),
+        "flag_phrases_repeated": seed(body="live feed " * n(6000)),
+        "flag_phrase_prefix_repeated": seed(body="Purpose: " + "xtrack" * n(9000)),
+        "configured_phrases_long": seed(body="a" * n(30000), phrases=("a" * 47 + "b\n") * 16),
+        "configured_phrases_many": seed(body="watch " * n(4000), phrases="watch*\n" * n(3000)),
+        "references_thousands": seed(
+            references="".join(f"<id{i}@pd.test> " for i in range(n(3500)))),
+        "references_thousands_compose": seed(
+            compose=7, options=b"\x01", references="".join(f"<{i}@p> " for i in range(n(6000)))),
+        "references_unclosed": seed(references="<" * n(60000)),
+        "references_token_like": seed(
+            references=f"<rtcc.RTCC-2026-000001.{'0' * 24}.{'f' * 32}@" * n(700)),
+        "labels_many_colons": seed(body="Purpose" + ":" * n(60000)),
+        "labels_colon_lines": seed(body="a:\n" * n(20000)),
+        "label_long_before_colon": seed(body="incident " * n(6000) + ": 1"),
+        "labels_repeated": seed(body="Incident Type:\nPurpose:  \nOutcome: *\n" * n(1500)),
+        "quote_header_long": seed(body="On " + "x" * n(60000) + " wrote:"),
+        "from_blocks_repeated": seed(body="From: a\nFrom: b\nSent: c\n" * n(2000)),
+        "crlf_lines": seed(body="\r\n" * n(30000)),
+        "encoded_words_repeated": seed(subject="=?UTF-8?B?w6k=?= " * n(3500)),
+        "encoded_words_unclosed": seed(subject="=?" * n(30000),
+                                       from_name="=?UTF-8?Q?" + "=" * n(5000)),
+        "tags_repeated": seed(subject="[RTCC-2026-000001]" * n(3300)),
+        "tags_nested": seed(compose=5, subject="[RTCC-2026-" * n(2700) + "000001]" * n(2700)),
+        "tags_lowercase_repeated": seed(subject="Re: [rtcc-2026-000001] - a" * n(2000)),
+        "brackets_repeated": seed(subject="[" * n(30000) + "RTCC-2026-000001]"),
+        "rfc2231_many_segments": seed(disposition="attachment" + "".join(
+            f"; filename*{i}*=%41" for i in range(n(2500)))),
+        "rfc2231_long_quoted": seed(disposition='attachment; filename="' + "\\\"" * n(20000)),
+        "withdraw_lines": seed(body="\n" * n(30000) + "please withdraw"),
+    }
+
+
+# Full size (up to 64 KB) in text_corpus_long/: scripts/fuzz.sh runs each of them before fuzzing,
+# but does not mutate them (at 10-50 ms an execution under ASan they made the fuzzer ~10 times
+# slower); the fuzzer mutates copies 1/16 of their size, in text_corpus/, and may grow any input
+# to 64 KB (-max_len=65536).
+LONG = pathological(1)
+SEEDS.update({name + "_short": data for name, data in pathological(1 / 16).items()})
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
-    for name, data in SEEDS.items():
-        assert len(data) <= MAX, (name, len(data))
-        with open(os.path.join(OUT, name), "wb") as f:
-            f.write(data)
-    print(f"{len(SEEDS)} seeds in {OUT}")
+    for directory, seeds in (("text_corpus", SEEDS), ("text_corpus_long", LONG)):
+        out = os.path.join(HERE, directory)
+        os.makedirs(out, exist_ok=True)
+        for name, data in seeds.items():
+            assert len(data) <= MAX, (name, len(data))
+            with open(os.path.join(out, name), "wb") as f:
+                f.write(data)
+        print(f"{len(seeds)} seeds in {out}")
 
 
 if __name__ == "__main__":

@@ -295,17 +295,22 @@ std::vector<std::string> CheckMessageIds(std::string_view value) {
   return ids;
 }
 
-// A token minted for one request, its request id replaced by fuzzed bytes, never verifies as
-// another request; the minted one verifies as its own.
-void CheckForgery(std::string_view subject, std::string_view forged_id) {
+// A token minted for one request verifies as that request; with its request id replaced by
+// another well-formed one (digits from `other`), it verifies as no request.
+void CheckForgery(std::string_view subject, std::string_view other) {
   std::string request_id = "RTCC-2026-000042";
   if (auto tag = rtcc::casework::FindRequestTag(subject)) request_id = *tag;
   std::string minted = Tokens().NewMessageId(request_id, "pd.test");
   Check(Tokens().Verify(minted) == request_id);
-  Check(Tokens().VerifyAny({std::string(forged_id), minted}) == request_id);
-  std::string forged = "rtcc." + std::string(forged_id) + minted.substr(5 + request_id.size());
+  Check(Tokens().VerifyAny({std::string(other), minted}) == request_id);
+  std::string forged_id = "RTCC-0000-000000";
+  for (std::size_t i = 0, k = 5; i < other.size() && k < forged_id.size(); ++i, ++k) {
+    if (k == 9) ++k;
+    forged_id[k] = static_cast<char>('0' + static_cast<unsigned char>(other[i]) % 10);
+  }
+  std::string forged = "rtcc." + forged_id + minted.substr(5 + request_id.size());
   auto verified = Tokens().Verify(forged);
-  Check(!verified || (*verified == request_id && forged_id == request_id));
+  Check(forged_id == request_id ? verified == request_id : !verified);
 }
 
 // --- mail/ text readers -------------------------------------------------------------------------
@@ -396,8 +401,9 @@ std::string HeaderValue(std::string_view raw, std::string_view name) {
   return value;
 }
 
-// The header section of a reply: CRLF lines of printable ASCII, only the fields rtcc writes, each
-// once: nothing from the incoming mail can add a field or break a line.
+// The header section of a reply: CRLF lines, only the fields rtcc writes, each once: nothing
+// from the incoming mail can add a field or break a line. (The bytes of an incoming Message-ID
+// are copied as they are, NUL and 8-bit ones included: BuildMessage only refuses line breaks.)
 void CheckReplyHeader(std::string_view raw) {
   static const std::vector<std::string_view> kNames = {"Date",
                                                        "From",
@@ -420,8 +426,7 @@ void CheckReplyHeader(std::string_view raw) {
     auto end = head.find("\r\n", pos);
     std::string_view line = head.substr(pos, end - pos);
     pos = end + 2;
-    for (char c : line) Check(c >= 0x20 && c <= 0x7E);
-    Check(!line.empty());
+    Check(!line.empty() && line.find_first_of("\r\n") == std::string_view::npos);
     if (line[0] == ' ') continue;  // a folded encoded word
     auto colon = line.find(':');
     Check(colon != std::string_view::npos);
@@ -523,7 +528,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string subject = DecodedHeader(f.subject);
   Check(IsUtf8(subject));
   CheckSubject(f.subject);
-  CheckSubject(subject);
+  if (subject != f.subject) CheckSubject(subject);
   CheckIsRequestId(f.subject);
   CheckIsRequestId(f.message_id);
 
@@ -558,7 +563,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string name = rtcc::mail::DecodeEncodedWords(f.from_name);
   Check(IsUtf8(name));
   std::string encoded = rtcc::mail::EncodeHeaderValue(name);
-  Check(rtcc::mail::DecodeEncodedWords(encoded) == name || name.find("=?") != std::string::npos);
+  Check(rtcc::mail::DecodeEncodedWords(encoded) == name);  // what readers of the reply see
   CheckRfc2231(f.disposition);
 
   if (f.compose) Compose(f, subject, refs, message_ids, body);

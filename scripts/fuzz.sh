@@ -4,7 +4,8 @@
 # after the other) for SECONDS (default 60) or N executions:
 #   mail  fuzz/mail_fuzzer.cc, whole MIME messages; seeds fuzz/corpus/, inputs up to 8 KiB;
 #   text  fuzz/text_fuzzer.cc, every other reader of mail-derived text and the reply composer;
-#         seeds fuzz/text_corpus/, inputs up to 64 KiB (long lines).
+#         seeds fuzz/text_corpus/, inputs up to 64 KiB (long lines); first it runs each seed of
+#         fuzz/text_corpus_long/ (long lines, deep nesting, repetitions of up to 64 KiB) once.
 # Each starts from its seed corpus (never written to) and what earlier runs learnt
 # (build-fuzz/corpus/, build-fuzz/text_corpus/). A crash, leak, timeout or broken invariant fails
 # the script and leaves its input in build-fuzz/artifacts/ (mail-*, text-*; replay:
@@ -34,16 +35,21 @@ for target in "${targets[@]}"; do
   cmake --build build-fuzz -j"${RTCC_FUZZ_JOBS:-$(nproc)}" --target "${target}_fuzzer"
 done
 
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
 for target in "${targets[@]}"; do
   case "$target" in
     mail) flags=(-max_len=8192 -dict=fuzz/mail.dict); learnt=build-fuzz/corpus; seeds=fuzz/corpus ;;
     text) flags=(-max_len=65536 -dict=fuzz/text.dict); learnt=build-fuzz/text_corpus; seeds=fuzz/text_corpus ;;
   esac
   mkdir -p "$learnt"
-  echo "== ${target}_fuzzer"
   # -timeout: one input taking 10 s is a denial of service (the daemon reads every message).
-  ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:${ASAN_OPTIONS:-}" \
-  UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}" \
-    "build-fuzz/${target}_fuzzer" "${run_flags[@]}" "${flags[@]}" -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="build-fuzz/artifacts/${target}-" -print_final_stats=1 "$@" "$learnt" "$seeds"
+  common=(-timeout=10 -rss_limit_mb=2048 -artifact_prefix="build-fuzz/artifacts/${target}-")
+  if [ "$target" = text ]; then
+    echo "== text_fuzzer: the long seeds of fuzz/text_corpus_long/, once each"
+    build-fuzz/text_fuzzer "${common[@]}" fuzz/text_corpus_long/*
+  fi
+  echo "== ${target}_fuzzer"
+  "build-fuzz/${target}_fuzzer" "${run_flags[@]}" "${flags[@]}" "${common[@]}" -print_final_stats=1 \
+    "$@" "$learnt" "$seeds"
 done
