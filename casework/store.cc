@@ -324,16 +324,18 @@ void Store::MarkMessageMoved(std::int64_t id, const std::string& folder) {
 }
 
 std::optional<std::string> Store::FindRequestByMessageIds(const std::vector<std::string>& ids) {
-  // Newest reference first: a reply's In-Reply-To names the message it answers.
+  // Newest reference first: a reply's In-Reply-To names the message it answers. Each look-up
+  // uses an index (schema 7), so the cost is linear in the number of ids.
+  auto s = db_.Prepare(
+      "SELECT request_id FROM outbox WHERE message_id = ?1 AND request_id IS NOT NULL "
+      "UNION ALL SELECT request_id FROM messages WHERE message_id = ?1 AND request_id IS NOT "
+      "NULL "
+      "UNION ALL SELECT id FROM requests WHERE thread_message_id = ?1 LIMIT 1");
   for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
     if (it->empty()) continue;
-    auto s = db_.Prepare(
-        "SELECT request_id FROM outbox WHERE message_id = ?1 AND request_id IS NOT NULL "
-        "UNION ALL SELECT request_id FROM messages WHERE message_id = ?1 AND request_id IS NOT "
-        "NULL "
-        "UNION ALL SELECT id FROM requests WHERE thread_message_id = ?1 LIMIT 1");
     s.Bind(1, *it);
     if (s.Step()) return s.Text(0);
+    s.Reset();
   }
   return std::nullopt;
 }

@@ -189,6 +189,7 @@ Config LoadConfig(const std::filesystem::path& path) {
     c.reply_token_secret_file = c.data_dir / "reply-token.secret";
   c.max_automatic_replies_per_request =
       static_cast<int>(r.Int("rtcc.max_automatic_replies_per_request", 10, 1, 1000));
+  c.max_probes_per_message = static_cast<int>(r.Int("rtcc.max_probes_per_message", 20, 1, 1000));
 
   c.imap.server = Server(r, "imap", "RTCC_IMAP_PASSWORD");
   c.imap.inbox = r.String("imap.inbox", c.imap.inbox);

@@ -86,6 +86,7 @@ struct Config {
   // Secret for the reply tokens in rtcc's Message-IDs; created on first start when missing.
   std::filesystem::path reply_token_secret_file;
   int max_automatic_replies_per_request = 10;  // stops any mail loop
+  int max_probes_per_message = 20;  // photographs searched per message; the rest named as unused
 
   MailboxSettings imap;
   SenderSettings smtp;

@@ -2,10 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <future>
 #include <map>
+#include <optional>
 #include <set>
 
+#include "base/sha256.h"
 #include "mail/automatic_mail.h"
 #include "mail/body_fields.h"
 #include "mail/mime_message.h"
@@ -41,6 +44,12 @@ casework::DeliveryAction ToCasework(mail::DeliveryAction action) {
   }
   return casework::DeliveryAction::kOther;
 }
+
+// References looked up per message: the thread's root and the newest ones.
+constexpr std::size_t kMaxThreadIds = 100;
+
+// How long intake holds SQLite's write lock at a stretch (rtccctl waits up to 10 s for it).
+constexpr std::chrono::milliseconds kMaxWriteHold{1000};
 
 }  // namespace
 
@@ -180,11 +189,22 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
   }
   spool_.Sync();  // durable before any row names them
 
-  // 2. Record and process them in one transaction; each message inside its own savepoint, so
-  //    one that fails stays recorded ("spooled") for a retry without undoing the others.
+  // 2. Record and process them in one transaction (one fsync for the batch); each message inside
+  //    its own savepoint, so one that fails stays recorded ("spooled") for a retry without undoing
+  //    the others. The transaction is committed and begun anew after kMaxWriteHold, so that a
+  //    batch of slow (hostile) messages never holds the database from rtccctl and the console.
   {
-    auto txn = store_.Begin();
+    std::optional<casework::Transaction> txn;
+    txn.emplace(store_.db());
+    auto held_since = std::chrono::steady_clock::now();
     for (auto& t : batch) {
+      if (std::chrono::steady_clock::now() - held_since > kMaxWriteHold) {
+        spool_.Sync();
+        txn->Commit();
+        txn.reset();
+        txn.emplace(store_.db());
+        held_since = std::chrono::steady_clock::now();
+      }
       casework::MessageKey key{inbox, uidvalidity, t.uid};
       if (!t.error.empty()) {
         attempts_.Fail(key, t.error);
@@ -209,8 +229,13 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
       auto savepoint = store_.Mark();
       try {
         auto record = store_.FindMessage(inbox, uidvalidity, t.uid);
+        auto began = std::chrono::steady_clock::now();
         t.folder = ProcessRecorded(*record, t.parsed, &t.log);
         savepoint.Release();
+        auto took = std::chrono::steady_clock::now() - began;
+        if (took > kMaxWriteHold)
+          spdlog::warn("message uid {} took {} ms to process ({} bytes)", t.uid,
+                       std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), t.size);
       } catch (const std::exception& e) {
         t.folder.clear();
         attempts_.Fail(key, e.what());
@@ -220,7 +245,7 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
       }
     }
     spool_.Sync();  // the probe images the rows name
-    txn.Commit();
+    txn->Commit();
   }
   for (const auto& t : batch) (t.folder.empty() ? spdlog::error(t.log) : spdlog::info(t.log));
 
@@ -313,6 +338,11 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
   in.message_id = m.message_id;
   in.thread_ids = m.references;
   if (!m.in_reply_to.empty()) in.thread_ids.push_back(m.in_reply_to);
+  // The thread's root (the first reference) and the newest references are what can name one of
+  // rtcc's requests; a hostile message's 100,000 references are not all looked up.
+  if (in.thread_ids.size() > kMaxThreadIds)
+    in.thread_ids.erase(in.thread_ids.begin() + 1,
+                        in.thread_ids.end() - static_cast<std::ptrdiff_t>(kMaxThreadIds - 1));
   in.verified_request_id = tokens_.VerifyAny(in.thread_ids);
   // A bounce or read receipt names the message it reports on: one of rtcc's own, or not.
   if (!in.verified_request_id && !m.report_type.empty())
@@ -344,14 +374,26 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
   in.notes = fields.notes;
   in.withdraw = casework::AsksToWithdraw(mail::StripReplyPrefixes(m.subject), m.text_body);
   std::set<std::string> seen;
+  std::vector<std::string> over_cap;
   for (const auto& img : m.images) {
     std::string_view bytes(reinterpret_cast<const char*>(img.data.data()), img.data.size());
-    std::string sha = spool_.PutDeferred("probes", bytes);  // the caller syncs before committing
+    std::string sha = base::Sha256Hex(bytes);
     if (!seen.insert(sha).second) continue;  // the same image attached twice is one probe
+    if (in.images.size() >= static_cast<std::size_t>(settings_.max_probes)) {
+      over_cap.push_back(img.filename.empty() ? "an unnamed photo" : img.filename);
+      continue;
+    }
+    spool_.PutDeferred("probes", bytes);  // the caller syncs before committing
     in.images.push_back(
         {img.filename, img.content_type, sha, static_cast<std::int64_t>(img.data.size())});
   }
   in.unused_attachments = mail::UnusedAttachments(m);
+  if (!over_cap.empty())
+    in.unused_attachments.push_back(
+        std::to_string(over_cap.size()) + " more photo(s) (" + over_cap.front() +
+        (over_cap.size() > 1 ? ", ..." : "") + ") were not used: at most " +
+        std::to_string(settings_.max_probes) +
+        " photographs are searched per message; send the most useful ones");
   return in;
 }
 

@@ -31,6 +31,9 @@ struct IntakeSettings {
   int max_automatic_replies = 10;  // per request: stops any mail loop
   // Policy 4.5.2 flags; empty: casework's built-in phrases.
   std::vector<casework::ProhibitedPhrase> prohibited_phrases;
+  // Photographs searched per message; more are recorded and named in the reply as not used (a
+  // message of 10,000 images must not become a request of 10,000 probes).
+  int max_probes = 20;
 };
 
 class IntakeJob {

@@ -146,6 +146,47 @@ TEST_F(IntakeJobTest, AMessageThatKeepsFailingIsSetAsideAfterItsAttempts) {
   EXPECT_TRUE(store_->PendingMail().empty()) << "nobody is answered about it";
 }
 
+// Issue 9: a message of 10,000 photographs does not become a request of 10,000 probes; those over
+// the cap ([rtcc] max_probes_per_message, 20) are named in the reply as not used.
+TEST_F(IntakeJobTest, PhotosOverTheCapAreNamedNotSearched) {
+  std::string raw =
+      "From: Det <det@pd.test>\r\nTo: rtcc@pd.test\r\nSubject: many\r\nMessage-ID: "
+      "<many@pd.test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain\r\n\r\nIncident Type: Robbery\r\nPurpose: suspect\r\n";
+  for (int i = 0; i < 25; ++i)  // 25 different JPEG-looking files
+    raw += "--b\r\nContent-Type: image/jpeg; name=p" + std::to_string(i) +
+           ".jpg\r\nContent-Transfer-Encoding: 8bit\r\n\r\n\xFF\xD8\xFF\xDB" +
+           std::string(static_cast<std::size_t>(i + 1), 'x') + "\r\n";
+  Deliver(raw + "--b--\r\n");
+  EXPECT_EQ(job_->ProcessSpooled(), 1);
+  auto requests = store_->ListRequests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(store_->Probes(requests[0].id).size(), 20u);
+  auto mail = store_->PendingMail();
+  ASSERT_EQ(mail.size(), 1u);
+  EXPECT_NE(mail[0].raw.find("5 more photo(s) (p20.jpg, ...) were not used: at most 20"),
+            std::string::npos)
+      << mail[0].raw;
+}
+
+// Issue 9: a reply with 100,000 References is threaded by its root and newest references only;
+// before, looking every one up took 43 s and held the database.
+TEST_F(IntakeJobTest, AHugeReferencesFieldStillThreadsByItsRoot) {
+  Deliver(Request("det@pd.test", "", "Incident Type: Robbery", 1));  // <req-1det@pd.test>
+  ASSERT_EQ(job_->ProcessSpooled(), 1);
+  std::string references = "References: <req-1det@pd.test>";
+  for (int i = 0; i < 100'000; ++i) references += "\r\n <junk-" + std::to_string(i) + "@x.test>";
+  std::string reply =
+      "From: Det Smith <det@pd.test>\r\nTo: rtcc@pd.test\r\nSubject: Re: FR request\r\n"
+      "Message-ID: <reply@pd.test>\r\n" +
+      references + "\r\nContent-Type: text/plain\r\n\r\nPurpose: suspect\r\n";
+  Deliver(reply);
+  EXPECT_EQ(job_->ProcessSpooled(), 1);
+  auto requests = store_->ListRequests();
+  ASSERT_EQ(requests.size(), 1u) << "the reply joined its request, it did not open a new one";
+  EXPECT_EQ(requests[0].purpose_text, "suspect");
+}
+
 // Policy 4.5, issue 9: a stranger's mail is read no further than its header: no field, no probe
 // kept, no reply — even when its body is exactly what a request looks like.
 TEST_F(IntakeJobTest, AStrangersMailIsQuarantinedUnread) {

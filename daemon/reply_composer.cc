@@ -1,6 +1,8 @@
 #include "daemon/reply_composer.h"
 
+#include <cctype>
 #include <cstdio>
+#include <string_view>
 
 #include "base/pattern.h"
 #include "base/strings.h"
@@ -64,11 +66,40 @@ const std::vector<std::string>& RequiredTemplates() {
   return kNames;
 }
 
+namespace {
+
+// True when `s` ends with a request tag, "[RTCC-2026-000001]" in any letter case.
+bool EndsWithTag(std::string_view s) {
+  constexpr std::string_view kShape = "[RTCC-0000-000000]";
+  if (s.size() < kShape.size()) return false;
+  s.remove_prefix(s.size() - kShape.size());
+  for (std::size_t i = 0; i < kShape.size(); ++i) {
+    char c = static_cast<char>(std::toupper(static_cast<unsigned char>(s[i])));
+    if (kShape[i] == '0' ? !std::isdigit(static_cast<unsigned char>(c)) : c != kShape[i])
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string BaseSubject(const std::string& subject) {
-  static const auto kTag = base::CompilePattern(R"(\s*\[RTCC-\d{4}-\d{6}\](\s*-\s*[a-z ]+$)?)",
-                                                base::Case::kInsensitive);
-  std::string s = subject;
-  RE2::GlobalReplace(&s, *kTag, "");
+  // After a tag, the suffix of rtcc's own subjects ("... [RTCC-2026-000001] - search results").
+  static const auto kSuffix = base::CompilePattern(R"(\s*-\s*[a-z ]+)", base::Case::kInsensitive);
+  // Each tag goes as it closes, with the blanks before it, so that removing one cannot leave
+  // another ("[RTCC-2026-[RTCC-2026-000001]000002]"); line breaks become spaces (the subject of a
+  // reply is one header line: RFC 2047 words can encode a CR or LF, which BuildMessage refuses).
+  std::string s;
+  for (std::size_t i = 0; i < subject.size(); ++i) {
+    char c = subject[i];
+    s += c == '\r' || c == '\n' ? ' ' : c;
+    if (c != ']' || !EndsWithTag(s)) continue;
+    s.resize(s.size() - 18);
+    while (!s.empty() && std::string_view(" \t\n\f\r").find(s.back()) != std::string_view::npos)
+      s.pop_back();
+    std::string_view rest = std::string_view(subject).substr(i + 1);
+    if (RE2::FullMatch(re2::StringPiece(rest.data(), rest.size()), *kSuffix)) break;
+  }
   return mail::StripReplyPrefixes(s);
 }
 

@@ -107,7 +107,8 @@ std::vector<mail::OutgoingAttachment> CropAttachments(
     const std::vector<casework::FaceResult>& faces,
     const std::vector<casework::ProbeRecord>& probes);
 
-// "Re: Re: [RTCC-2026-000001] Photo" -> "Photo": the subject without reply prefixes and tags.
+// "Re: Re: [RTCC-2026-000001] Photo" -> "Photo": the subject without reply prefixes and tags, on
+// one line (line breaks become spaces). Linear in the length of the subject.
 std::string BaseSubject(const std::string& subject);
 
 }  // namespace rtcc::daemon

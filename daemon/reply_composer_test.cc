@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "casework/policy.h"
+#include "casework/request_id.h"
 #include "casework/workflow.h"
 #include "mail/mime_message.h"
 
@@ -254,6 +255,50 @@ TEST(BaseSubject, StripsPrefixesAndTags) {
   EXPECT_EQ(BaseSubject("[RTCC-2026-000001] Photo"), "Photo");
   EXPECT_EQ(BaseSubject("Re: Reliable witness"), "Reliable witness");
   EXPECT_EQ(BaseSubject(""), "");
+}
+
+// Found by fuzz/text_fuzzer: one pass left the tag that removing another revealed, and that
+// request's id came first in the reply's subject.
+TEST(BaseSubject, RemovesTheTagsThatRemovingOthersReveals) {
+  EXPECT_EQ(BaseSubject("Re: [RTCC-2026-[RTCC-2026-000001]000002] Photo"), "Photo");
+  EXPECT_EQ(BaseSubject("[rtcc-2026-[RTCC-2026- [RTCC-2026-000001]000002]000003] x"), "x");
+  EXPECT_EQ(BaseSubject("Photo [RTCC-2026-[RTCC-2026-000001]000002] - search results"), "Photo");
+}
+
+TEST(BaseSubject, IsOneLine) {
+  EXPECT_EQ(BaseSubject("Re: Photo\r\nof\nthe store"), "Photo  of the store");
+}
+
+// Found by fuzz/text_fuzzer: RFC 2047 can encode a CR LF in a subject; the reply's Subject had it,
+// BuildMessage refused it, and the request was never filed (its message retried, then set aside).
+TEST_F(ReplyComposerTest, ALineBreakEncodedInTheSubjectIsAnsweredOnOneLine) {
+  auto incoming = mail::ParseMimeMessage(
+      "From: det@pd.test\r\nSubject: =?UTF-8?Q?Photo=0D=0ABcc=3A_x@evil.test?=\r\n"
+      "Message-ID: <q@pd.test>\r\n\r\nIncident Type: Robbery\r\n");
+  ASSERT_NE(incoming.subject.find("\r\n"), std::string::npos);
+  templates::TemplateSet set(RTCC_TEMPLATES_DIR, RequiredTemplates());
+  ReplyComposer composer(set, identity_, tokens_);
+  auto txn = store_->Begin();
+  store_->RecordMessage({"INBOX", 1, 1, "s", incoming.message_id, 1});
+  casework::IncomingMail m;
+  m.message_row = 1;
+  m.from_address = "det@pd.test";
+  m.subject = incoming.subject;
+  m.message_id = incoming.message_id;
+  m.incident_type = "Robbery";
+  auto result = casework::Intake(*store_, m, {{"pd.test"}, {}});
+  ASSERT_TRUE(result.request_id);
+  IncomingRef ref{m.from_address, "", m.subject, m.message_id, {}, "", 1, 100, {}};
+  EXPECT_NO_THROW(composer.QueueIntakeReply(*store_, result, ref));
+  txn.Commit();
+  auto mail = store_->Mail(*result.request_id);
+  ASSERT_EQ(mail.size(), 1u);
+  auto header = mail::HeaderSection(mail[0].raw);
+  EXPECT_EQ(header.find("\r\nBcc:"), std::string::npos);
+  auto reply = mail::ParseMimeMessage(mail[0].raw);
+  EXPECT_NE(reply.subject.find("Re: Photo  Bcc: x@evil.test ["), std::string::npos)
+      << reply.subject;
+  EXPECT_EQ(casework::FindRequestTag(reply.subject), result.request_id);
 }
 
 }  // namespace

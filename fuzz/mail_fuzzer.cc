@@ -1,7 +1,7 @@
 // libFuzzer entry point: any bytes, as a message arriving in the RTCC mailbox, through everything
 // rtccd does to an incoming message before the workflow sees it. Besides ASan/UBSan findings, it
 // traps on broken promises of the parsers' contracts (UTF-8 output, sniffed image types, dropped
-// data of other attachments).
+// data of other attachments, Message-IDs on one line).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -51,6 +51,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Check(other.data.empty() && other.content_type.rfind("image/", 0) != 0);
     Check(IsUtf8(other.filename));
   }
+  // The reply composer writes these back into In-Reply-To and References, and BuildMessage
+  // refuses a line break (fuzz/text_fuzzer.cc feeds it ids on that assumption).
+  auto one_line = [](const std::string& s) { return s.find_first_of("\r\n") == std::string::npos; };
+  Check(one_line(m.message_id) && one_line(m.in_reply_to));
+  for (const auto& id : m.references) Check(one_line(id));
   Check(m.is_delivery_report == (m.report_type == "delivery-status"));
   Check(m.delivery_statuses.size() <= 100);
   Check(m.delivery_statuses.empty() || m.is_delivery_report);

@@ -78,7 +78,8 @@ std::string EncodeHeaderValue(std::string_view utf8) {
   bool plain = true;
   for (unsigned char c : utf8)
     if (c < 0x20 || c > 0x7E) plain = false;
-  if (plain) return std::string(utf8);
+  // Printable text with "=?" is encoded too: readers would decode an encoded word written in it.
+  if (plain && utf8.find("=?") == std::string_view::npos) return std::string(utf8);
   // 45 input bytes -> 60 base64 characters: each encoded word stays under 75 characters
   // (RFC 2047 section 2). Cut only at UTF-8 character boundaries.
   std::string out;

@@ -11,7 +11,8 @@ namespace rtcc::mail {
 // is dropped, as RFC 2047 section 6.2 requires). Malformed words are left as written.
 std::string DecodeEncodedWords(std::string_view value);
 
-// Returns `utf8` unchanged when it is printable ASCII, else one or more "=?UTF-8?B?...?=" words.
+// Returns `utf8` unchanged when it is printable ASCII without "=?", else one or more
+// "=?UTF-8?B?...?=" words, so that DecodeEncodedWords (and any reader) gives `utf8` back.
 std::string EncodeHeaderValue(std::string_view utf8);
 
 }  // namespace rtcc::mail

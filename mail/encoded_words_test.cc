@@ -24,6 +24,16 @@ TEST(EncodedWords, EncodesNonAsciiAndRoundTrips) {
   EXPECT_EQ(DecodeEncodedWords(encoded), subject);
 }
 
+// Found by fuzz/text_fuzzer: a subject whose text is an encoded word (its sender encoded it
+// twice) went out as written, and mail clients showed the reply with "[RTCC-2026-000009]" first.
+TEST(EncodedWords, TextThatLooksEncodedIsEncodedToo) {
+  std::string subject = "=?UTF-8?Q?=5BRTCC-2026-000009=5D?= Photo";
+  std::string encoded = EncodeHeaderValue(subject);
+  EXPECT_EQ(encoded.rfind("=?UTF-8?B?", 0), 0u);
+  EXPECT_EQ(DecodeEncodedWords(encoded), subject);
+  EXPECT_EQ(EncodeHeaderValue("a=b?c ?= =x"), "a=b?c ?= =x");
+}
+
 TEST(EncodedWords, MalformedWordsStayAsWrittenAndLongInputIsSafe) {
   EXPECT_EQ(DecodeEncodedWords("=?UTF-8?X?abc?= =?UTF-8?Q?a b?= =?UTF-8?B?"),
             "=?UTF-8?X?abc?= =?UTF-8?Q?a b?= =?UTF-8?B?");

@@ -306,32 +306,36 @@ class Walker {
   }
 
   // RFC 3464: a per-message block, then one block per recipient, each shaped like a header and
-  // separated by empty lines. Each block is read as the header of an entity whose body is the
-  // blocks after it.
+  // separated by empty lines. The blocks are cut at the empty lines by a plain scan and each is
+  // read alone as a header, so the work is linear in the part (reading each block as the header
+  // of an entity whose body was all the blocks after it cost 200 copies of a 10 MB part: 10 s).
   void ReadDeliveryStatus(const mimetic::MimeEntity& part) {
     constexpr std::size_t kMaxRecipients = 100;
     constexpr int kMaxBlocks = 2 * kMaxRecipients;  // bounds the work on any input
     auto bytes = DecodedBody(part);
-    std::string rest(AsText(bytes));
+    std::string_view text = AsText(bytes);
     bool per_message = true;
-    for (int blocks = 0; blocks < kMaxBlocks && !Trim(rest).empty() &&
-                         msg_.delivery_statuses.size() < kMaxRecipients;
+    std::size_t pos = 0;
+    for (int blocks = 0; blocks < kMaxBlocks && msg_.delivery_statuses.size() < kMaxRecipients;
          ++blocks) {
-      rest.erase(0, rest.find_first_not_of("\r\n"));  // the empty lines between blocks
-      auto block = ParseEntity(rest);
-      std::string next = block->body();
-      if (next.size() >= rest.size()) break;  // nothing consumed: stop rather than loop
-      rest = std::move(next);
+      pos = text.find_first_not_of("\r\n", pos);  // the empty lines between blocks
+      if (pos == std::string_view::npos) break;
+      std::size_t end = std::min(text.find("\n\n", pos), text.find("\n\r\n", pos));
+      std::string_view block =
+          text.substr(pos, end == std::string_view::npos ? end : end + 1 - pos);
+      pos = end == std::string_view::npos ? text.size() : end + 1;
+      if (Trim(block).empty()) continue;
+      auto fields = ParseEntity(block);
       if (per_message) {  // Reporting-MTA, Arrival-Date...
         per_message = false;
         continue;
       }
       DeliveryStatus s;
-      s.recipient = AfterType(FieldValue(*block, "Final-Recipient"));
-      if (s.recipient.empty()) s.recipient = AfterType(FieldValue(*block, "Original-Recipient"));
-      s.action = Lower(FieldValue(*block, "Action"));
-      s.status = FieldValue(*block, "Status");
-      s.diagnostic = AfterType(FieldValue(*block, "Diagnostic-Code"));
+      s.recipient = AfterType(FieldValue(*fields, "Final-Recipient"));
+      if (s.recipient.empty()) s.recipient = AfterType(FieldValue(*fields, "Original-Recipient"));
+      s.action = Lower(FieldValue(*fields, "Action"));
+      s.status = FieldValue(*fields, "Status");
+      s.diagnostic = AfterType(FieldValue(*fields, "Diagnostic-Code"));
       if (s.recipient.empty() && s.action.empty() && s.status.empty()) continue;
       msg_.delivery_statuses.push_back(std::move(s));
     }
