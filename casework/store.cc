@@ -197,8 +197,9 @@ DecisionRecord ReadDecision(const Statement& s) {
                         s.Text(4), s.Text(5), s.Text(6), s.Text(7)};
 }
 
+// The year of the casework clock (Now(): with $RTCC_CLOCK_OFFSET_SECONDS, as created_at).
 int CurrentYear() {
-  std::time_t now = std::time(nullptr);
+  std::time_t now = Now();
   std::tm tm{};
   gmtime_r(&now, &tm);
   return tm.tm_year + 1900;
