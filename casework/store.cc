@@ -201,8 +201,9 @@ DecisionRecord ReadDecision(const Statement& s) {
       s.Text(5), s.Text(6), s.Parsed(7, "decisions.kind", ParseDecisionKind)};
 }
 
+// The year of the casework clock (Now(): with $RTCC_CLOCK_OFFSET_SECONDS, as created_at).
 int CurrentYear() {
-  std::time_t now = std::time(nullptr);
+  std::time_t now = Now();
   std::tm tm{};
   gmtime_r(&now, &tm);
   return tm.tm_year + 1900;
