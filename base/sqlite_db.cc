@@ -28,8 +28,13 @@ SqliteDb::SqliteDb(const std::filesystem::path& path, const SqliteOptions& optio
     throw SqliteError("cannot open database " + path.string() + ": " + msg);
   }
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
-  Exec(std::string("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=") +
-       (options.survive_power_loss ? "FULL;" : "NORMAL;"));
+  try {
+    Exec(std::string("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=") +
+         (options.survive_power_loss ? "FULL;" : "NORMAL;"));
+  } catch (...) {  // e.g. the file is not a database: no destructor will close it
+    sqlite3_close_v2(db_);
+    throw;
+  }
 }
 
 SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
