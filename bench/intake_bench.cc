@@ -21,7 +21,7 @@
 #include "casework/store.h"
 #include "daemon/intake_job.h"
 #include "templates/template_set.h"
-#include "tests/mail_stack.h"
+#include "testing/mail_stack.h"
 
 namespace {
 

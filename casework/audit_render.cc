@@ -1,33 +1,40 @@
 #include "casework/audit_render.h"
 
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 
+#include "base/json.h"
 #include "base/utf8.h"
 #include "casework/audit_tables.h"
 
 namespace rtcc::casework {
 namespace {
 
-std::string Str(const std::string& s) { return "\"" + JsonEscape(s) + "\""; }
+using base::Json;
 
-std::string Field(const std::string& key, const std::string& json_value) {
-  return Str(key) + ":" + json_value;
+// A numeric column's cell as a JSON number (null when empty); text that is not a number stays text.
+Json NumberCell(const std::string& cell) {
+  if (cell.empty()) return nullptr;
+  const char* end = cell.data() + cell.size();
+  std::int64_t whole = 0;
+  if (auto r = std::from_chars(cell.data(), end, whole); r.ec == std::errc() && r.ptr == end)
+    return whole;
+  double real = 0;
+  if (auto r = std::from_chars(cell.data(), end, real); r.ec == std::errc() && r.ptr == end)
+    return real;
+  return cell;
 }
 
-std::string Int(std::int64_t v) { return std::to_string(v); }
-
-std::string TableJson(const AuditTable& t) {
-  std::string out = "[";
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    out += r ? ",{" : "{";
-    for (std::size_t c = 0; c < t.columns.size(); ++c) {
-      const std::string& cell = t.rows[r][c];
-      std::string value = !t.columns[c].numeric ? Str(cell) : cell.empty() ? "null" : cell;
-      out += (c ? "," : "") + Field(t.columns[c].name, value);
-    }
-    out += "}";
+Json TableJson(const AuditTable& t) {
+  Json rows = Json::array();
+  for (const auto& row : t.rows) {
+    Json object = Json::object();
+    for (std::size_t c = 0; c < t.columns.size(); ++c)
+      object[t.columns[c].name] = t.columns[c].numeric ? NumberCell(row[c]) : Json(row[c]);
+    rows.push_back(std::move(object));
   }
-  return out + "]";
+  return rows;
 }
 
 // Spreadsheets run a cell that starts with one of these as a formula.
@@ -45,83 +52,41 @@ std::string CsvField(std::string s, bool numeric) {
 
 }  // namespace
 
-std::string JsonEscape(const std::string& text) {
-  std::string out;
-  for (char ch : base::SanitizeUtf8(text)) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out;
-}
-
 std::string RenderAuditJson(const AuditReport& r) {
   const auto& t = r.totals;
   auto rate = PositiveIdentificationRate(r);
-  char rate_text[32] = "null";
-  if (rate) std::snprintf(rate_text, sizeof rate_text, "%.4f", *rate);
-  std::string out = "{";
-  out += Field("report", Str("rtcc monthly facial recognition audit (policy 4.5.5)")) + ",";
-  out += Field("month", Str(AuditMonthText(r))) + ",";
-  out += Field("period_start", Str(r.period_start)) + ",";
-  out += Field("period_end", Str(r.period_end)) + ",";
-  out += Field("generated_at", Str(r.generated_at)) + ",";
-  out += Field("outcome_overdue_days", Int(r.outcome_overdue_days)) + ",";
-  out += Field("totals", "{" + Field("requests_received", Int(t.requests_received)) + "," +
-                             Field("approvals", Int(t.approvals)) + "," +
-                             Field("denials", Int(t.denials)) + "," +
-                             Field("withdrawn", Int(t.withdrawn)) + "," +
-                             Field("searches", Int(t.searches)) + "," +
-                             Field("searches_with_results", Int(t.searches_with_results)) + "}") +
-         ",";
-  out += Field("outcomes", "{" + Field("positive", Int(r.outcomes_positive)) + "," +
-                               Field("none", Int(r.outcomes_none)) + "," +
-                               Field("inconclusive", Int(r.outcomes_inconclusive)) + "," +
-                               Field("positive_identification_rate", rate_text) + "," +
-                               Field("positive_identification_rate_text",
-                                     Str(PositiveIdentificationRateText(r))) +
-                               "}") +
-         ",";
-  out += Field("violation_count", Int(static_cast<std::int64_t>(r.violations.size()))) + ",";
   const auto& v = r.trail;
-  out += Field("trail", "{" + Field("verified", v.ok ? "true" : "false") + "," +
-                            Field("rows", Int(v.rows)) + "," + Field("head", Str(v.head)) + "," +
-                            Field("first_broken_row",
-                                  v.first_broken ? Int(*v.first_broken) : std::string("null")) +
-                            "," + Field("problem", Str(v.problem)) + "," +
-                            Field("expected_head", Str(r.expected_head)) + "}") +
-         ",";
-  out += Str("tables") + ":{";
-  bool first = true;
-  for (const auto& table : AuditTables(r)) {
-    if (table.id == "summary" || table.id == "trail") continue;  // typed above
-    out += (first ? "" : ",") + Field(table.id, TableJson(table));
-    first = false;
-  }
-  return out + "}}\n";
+  Json j;
+  j["report"] = "rtcc monthly facial recognition audit (policy 4.5.5)";
+  j["month"] = AuditMonthText(r);
+  j["period_start"] = r.period_start;
+  j["period_end"] = r.period_end;
+  j["generated_at"] = r.generated_at;
+  j["outcome_overdue_days"] = r.outcome_overdue_days;
+  j["totals"] = {{"requests_received", t.requests_received},
+                 {"approvals", t.approvals},
+                 {"denials", t.denials},
+                 {"withdrawn", t.withdrawn},
+                 {"searches", t.searches},
+                 {"searches_with_results", t.searches_with_results}};
+  j["outcomes"] = {
+      {"positive", r.outcomes_positive},
+      {"none", r.outcomes_none},
+      {"inconclusive", r.outcomes_inconclusive},
+      // Four decimals, as the HTML report shows it.
+      {"positive_identification_rate", rate ? Json(std::round(*rate * 1e4) / 1e4) : Json()},
+      {"positive_identification_rate_text", PositiveIdentificationRateText(r)}};
+  j["violation_count"] = r.violations.size();
+  j["trail"] = {
+      {"verified", v.ok},     {"rows", v.rows},
+      {"head", v.head},       {"first_broken_row", v.first_broken ? Json(*v.first_broken) : Json()},
+      {"problem", v.problem}, {"expected_head", r.expected_head}};
+  Json tables = Json::object();
+  for (const auto& table : AuditTables(r))
+    if (table.id != "summary" && table.id != "trail")
+      tables[table.id] = TableJson(table);  // typed above
+  j["tables"] = std::move(tables);
+  return base::JsonText(j) + "\n";
 }
 
 std::string RenderAuditCsv(const AuditReport& r) {

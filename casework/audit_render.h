@@ -30,7 +30,5 @@ std::string RenderAuditHtml(const AuditReport& report);
 
 // `text` with & < > " ' as HTML entities.
 std::string HtmlEscape(const std::string& text);
-// `text` as the inside of a JSON string (quotes, backslashes and control characters escaped).
-std::string JsonEscape(const std::string& text);
 
 }  // namespace rtcc::casework

@@ -6,10 +6,13 @@
 
 #include <algorithm>
 
-#include "casework/audit_test_data.h"
+#include "testing/audit_test_data.h"
 
 namespace rtcc::casework {
 namespace {
+
+using testing::AuditFixture;
+using testing::kHostileText;
 
 using AuditReportTest = AuditFixture;
 

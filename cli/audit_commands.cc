@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "base/json.h"
 #include "casework/audit_render.h"
 #include "casework/audit_report.h"
 #include "casework/audit_trail.h"
@@ -29,10 +30,13 @@ void CheckHead(const std::string& head) {
 
 void PrintVerification(const casework::TrailVerification& v, bool json) {
   if (json) {
-    std::cout << "{\"verified\":" << (v.ok ? "true" : "false") << ",\"rows\":" << v.rows
-              << ",\"head\":\"" << casework::JsonEscape(v.head) << "\",\"first_broken_row\":"
-              << (v.first_broken ? std::to_string(*v.first_broken) : "null") << ",\"problem\":\""
-              << casework::JsonEscape(v.problem) << "\"}\n";
+    base::Json j = {
+        {"verified", v.ok},
+        {"rows", v.rows},
+        {"head", v.head},
+        {"first_broken_row", v.first_broken ? base::Json(*v.first_broken) : base::Json()},
+        {"problem", v.problem}};
+    std::cout << base::JsonText(j) << "\n";
     return;
   }
   if (v.ok)

@@ -2,68 +2,31 @@
 #include "cli/audit_commands.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "casework/store.h"
+#include "testing/rtccctl_in_process.h"
 
 namespace rtcc::cli {
 namespace {
 
-class AuditCommands : public ::testing::Test {
+class AuditCommands : public testing::RtccctlInProcess {
  protected:
+  AuditCommands() : RtccctlInProcess(AddAuditCommands) {}
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rtcc-audit-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    std::ofstream(dir_ / "imap.pw") << "secret\n";
-    std::ofstream(dir_ / "smtp.pw") << "secret\n";
-    std::ofstream(dir_ / "rtcc.toml")
-        << "[rtcc]\ndata_dir = \"data\"\n"
-        << "[imap]\nurl = \"imaps://mail.example.org:993\"\nuser = \"rtcc@pd.test\"\n"
-        << "password_file = \"imap.pw\"\n"
-        << "[smtp]\nurl = \"smtps://mail.example.org:465\"\nuser = \"rtcc@pd.test\"\n"
-        << "password_file = \"smtp.pw\"\nfrom = \"rtcc@pd.test\"\n"
-        << "[senders]\nallowed_domains = [\"pd.test\"]\n"
-        << "[roster]\nanalysts = [\"analyst\"]\nsupervisors = [\"supervisor\"]\n";
-    context_.config_path = (dir_ / "rtcc.toml").string();
-    context_.as = "supervisor";
-    std::filesystem::create_directories(dir_ / "data");
-    casework::Store store(dir_ / "data" / "rtcc.sqlite");
+    RtccctlInProcess::SetUp();
+    casework::Store store(DatabasePath());
     for (int i = 1; i <= 4; ++i) store.AddEvent(std::nullopt, "analyst", "action", "detail");
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  // Runs `rtccctl [--json] <args>` in-process and returns what it printed on stdout.
-  std::string Run(const std::string& args) {
-    CLI::App app;
-    app.add_flag("--json", context_.json);
-    AddAuditCommands(app, context_);
-    ::testing::internal::CaptureStdout();
-    try {
-      app.parse(args);
-    } catch (...) {
-      out_ = ::testing::internal::GetCapturedStdout();
-      throw;
-    }
-    out_ = ::testing::internal::GetCapturedStdout();
-    return out_;
-  }
   void EditEvent(int id) {
-    casework::Store store(dir_ / "data" / "rtcc.sqlite");
+    casework::Store store(DatabasePath());
     store.db().Exec(
         "DROP TRIGGER events_no_update; UPDATE events SET detail = 'edited' WHERE id = " +
         std::to_string(id));
   }
-
-  std::filesystem::path dir_;
-  CommandContext context_;
-  std::string out_;
 };
 
 TEST_F(AuditCommands, VerifyPrintsRowsAndHead) {

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "base/json.h"
 #include "cli/eval_pairs.h"
 #include "matcher/face_engine.h"
 #include "matcher/gallery.h"
@@ -38,10 +39,14 @@ class ProgressBar {
 
 void PrintStats(const matcher::GalleryStats& s, bool json) {
   if (json) {
-    std::cout << "{\"subjects\":" << s.subjects << ",\"faces\":" << s.faces << ",\"model_id\":\""
-              << s.model_id << "\",\"dim\":" << s.dim << ",\"snapshot_hash\":\"" << s.snapshot_hash
-              << "\",\"last_enrolled_at\":\"" << s.last_enrolled_at
-              << "\",\"database_bytes\":" << s.database_bytes << "}\n";
+    base::Json j = {{"subjects", s.subjects},
+                    {"faces", s.faces},
+                    {"model_id", s.model_id},
+                    {"dim", s.dim},
+                    {"snapshot_hash", s.snapshot_hash},
+                    {"last_enrolled_at", s.last_enrolled_at},
+                    {"database_bytes", s.database_bytes}};
+    std::cout << base::JsonText(j) << "\n";
     return;
   }
   std::cout << "gallery: " << s.subjects << " subject(s), " << s.faces << " face(s)\n";

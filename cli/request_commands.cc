@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "base/json.h"
 #include "base/strings.h"
 #include "casework/outcomes.h"
 #include "casework/policy.h"
@@ -14,7 +15,6 @@
 #include "casework/spool.h"
 #include "casework/store.h"
 #include "casework/workflow.h"
-#include "cli/json_output.h"
 
 namespace rtcc::cli {
 namespace {
@@ -37,10 +37,13 @@ std::string PurposeCell(const RequestRecord& r) {
 
 using casework::Word;
 
+using base::Json;
+using base::JsonOrNull;
+
 // A vocabulary's word as stored, e.g. "positive", as JSON: null when not recorded.
 template <typename E>
-std::string JsonWord(const std::optional<E>& value) {
-  return value ? JsonString(Word(*value)) : "null";
+Json JsonWord(const std::optional<E>& value) {
+  return value ? Json(Word(*value)) : Json();
 }
 
 std::string OutcomeText(const casework::SearchRecord& s) {
@@ -51,29 +54,27 @@ std::string OutcomeText(const casework::SearchRecord& s) {
   return t;
 }
 
-std::string RequestJson(Store& store, const RequestRecord& r) {
-  std::vector<std::string> flags;
-  for (const auto& f : r.flags) flags.push_back(JsonString(f));
-  return JsonObject({{"id", JsonString(r.id)},
-                     {"state", JsonString(ToString(r.state))},
-                     {"received", JsonString(r.created_at)},
-                     {"requestor", JsonString(r.requestor)},
-                     {"incident_number", JsonOrNull(r.incident_number)},
-                     {"incident_type", JsonOrNull(r.incident_type)},
-                     {"purpose", JsonOrNull(r.purpose_text)},
-                     {"purpose_code", JsonOrNull(r.purpose_code)},
-                     {"flags", JsonArray(flags)},
-                     {"probes", std::to_string(store.Probes(r.id).size())},
-                     {"reminders_sent", std::to_string(r.reminders_sent)},
-                     {"closed_at", JsonOrNull(r.closed_at)},
-                     {"purged_at", JsonOrNull(r.purged_at)}});
+Json RequestJson(Store& store, const RequestRecord& r) {
+  return {{"id", r.id},
+          {"state", ToString(r.state)},
+          {"received", r.created_at},
+          {"requestor", r.requestor},
+          {"incident_number", JsonOrNull(r.incident_number)},
+          {"incident_type", JsonOrNull(r.incident_type)},
+          {"purpose", JsonOrNull(r.purpose_text)},
+          {"purpose_code", JsonOrNull(r.purpose_code)},
+          {"flags", r.flags},
+          {"probes", store.Probes(r.id).size()},
+          {"reminders_sent", r.reminders_sent},
+          {"closed_at", JsonOrNull(r.closed_at)},
+          {"purged_at", JsonOrNull(r.purged_at)}};
 }
 
 void PrintRequests(Store& store, const std::vector<RequestRecord>& requests, bool json) {
   if (json) {
-    std::vector<std::string> items;
+    Json items = Json::array();
     for (const auto& r : requests) items.push_back(RequestJson(store, r));
-    std::cout << JsonArray(items) << "\n";
+    std::cout << base::JsonText(items) << "\n";
     return;
   }
   std::cout << Cell("REQUEST", 18) << Cell("STATE", 18) << Cell("RECEIVED", 22)
@@ -166,27 +167,26 @@ void PrintSearch(Store& store, const casework::SearchRecord& s,
 void Show(Store& store, const std::string& id, bool json) {
   RequestRecord r = Find(store, id);
   if (json) {
-    std::vector<std::string> searches;
+    Json searches = Json::array();
     for (const auto& s : store.Searches(r.id))
-      searches.push_back(JsonObject(
-          {{"id", std::to_string(s.id)},
-           {"searched_at", JsonString(s.searched_at)},
-           {"analyst", JsonString(s.analyst)},
-           {"candidates", std::to_string(s.candidate_count)},
-           {"parent_search_id", s.parent_search_id ? std::to_string(*s.parent_search_id) : "null"},
-           {"outcome", JsonWord(s.outcome)}}));
-    std::vector<std::string> decisions;
+      searches.push_back(
+          {{"id", s.id},
+           {"searched_at", s.searched_at},
+           {"analyst", s.analyst},
+           {"candidates", s.candidate_count},
+           {"parent_search_id", s.parent_search_id ? Json(*s.parent_search_id) : Json()},
+           {"outcome", JsonWord(s.outcome)}});
+    Json decisions = Json::array();
     for (const auto& d : store.Decisions(r.id))
-      decisions.push_back(JsonObject({{"decision", JsonString(Word(d.decision))},
-                                      {"kind", JsonString(Word(d.kind))},
-                                      {"analyst", JsonString(d.analyst)},
-                                      {"reason", JsonString(d.reason)},
-                                      {"override_reason", JsonString(d.override_reason)},
-                                      {"decided_at", JsonString(d.decided_at)}}));
-    std::cout << JsonObject({{"request", RequestJson(store, r)},
-                             {"decisions", JsonArray(decisions)},
-                             {"searches", JsonArray(searches)}})
-              << "\n";
+      decisions.push_back({{"decision", Word(d.decision)},
+                           {"kind", Word(d.kind)},
+                           {"analyst", d.analyst},
+                           {"reason", d.reason},
+                           {"override_reason", d.override_reason},
+                           {"decided_at", d.decided_at}});
+    Json show = {
+        {"request", RequestJson(store, r)}, {"decisions", decisions}, {"searches", searches}};
+    std::cout << base::JsonText(show) << "\n";
     return;
   }
   std::cout << "Request          " << r.id << "\n"
@@ -249,23 +249,22 @@ void ExportProbes(Store& store, const casework::Spool& spool, const std::string&
 void PrintLog(Store& store, bool json) {
   auto log = store.SearchLog();
   if (json) {
-    std::vector<std::string> rows;
+    Json rows = Json::array();
     for (const auto& s : log)
-      rows.push_back(JsonObject(
-          {{"search_id", std::to_string(s.id)},
-           {"searched_at", JsonString(s.searched_at)},
-           {"request", JsonString(s.request_id)},
+      rows.push_back(
+          {{"search_id", s.id},
+           {"searched_at", s.searched_at},
+           {"request", s.request_id},
            {"incident_number", JsonOrNull(s.incident_number)},
-           {"incident_type", JsonString(s.incident_type)},
-           {"yielded_results", s.yielded_results ? "true" : "false"},
+           {"incident_type", s.incident_type},
+           {"yielded_results", s.yielded_results},
            {"positive_identification",
-            s.positive_identification ? (*s.positive_identification ? "true" : "false") : "null"},
+            s.positive_identification ? Json(*s.positive_identification) : Json()},
            {"outcome", JsonWord(s.outcome)},
-           {"analyst", JsonString(s.analyst)},
-           {"candidates", std::to_string(s.candidate_count)},
-           {"parent_search_id",
-            s.parent_search_id ? std::to_string(*s.parent_search_id) : "null"}}));
-    std::cout << JsonArray(rows) << "\n";
+           {"analyst", s.analyst},
+           {"candidates", s.candidate_count},
+           {"parent_search_id", s.parent_search_id ? Json(*s.parent_search_id) : Json()}});
+    std::cout << base::JsonText(rows) << "\n";
     return;
   }
   // Policy 4.5.3.3: date and time, incident number, incident type, results?, positive ID?
@@ -283,14 +282,14 @@ void PrintLog(Store& store, bool json) {
 void PrintOverdue(Store& store, const config::Config& config, bool json) {
   auto overdue = casework::OverdueOutcomes(store, config.outcome_reminder_days);
   if (json) {
-    std::vector<std::string> rows;
+    Json rows = Json::array();
     for (const auto& o : overdue)
-      rows.push_back(JsonObject({{"request", JsonString(o.request.id)},
-                                 {"requestor", JsonString(o.request.requestor)},
-                                 {"awaiting_since", JsonString(o.awaiting_since)},
-                                 {"days_waiting", std::to_string(o.days_waiting)},
-                                 {"reminders_sent", std::to_string(o.request.reminders_sent)}}));
-    std::cout << JsonArray(rows) << "\n";
+      rows.push_back({{"request", o.request.id},
+                      {"requestor", o.request.requestor},
+                      {"awaiting_since", o.awaiting_since},
+                      {"days_waiting", o.days_waiting},
+                      {"reminders_sent", o.request.reminders_sent}});
+    std::cout << base::JsonText(rows) << "\n";
     return;
   }
   std::cout << "Outcomes overdue (policy 4.5.3.3: none reported " << config.outcome_reminder_days

@@ -1,4 +1,4 @@
-// The corpus of tests/corpus/ (daemon/corpus_cases.h: one .eml per message shaped as Outlook,
+// The corpus of tests/corpus/ (testing/corpus_cases.h: one .eml per message shaped as Outlook,
 // Gmail, Apple Mail, an iPhone, Postfix, Exchange... really send it) run through the real intake
 // processing: IntakeJob with the SQLite store, the spool, casework's workflow, the reply composer
 // and the shipped templates. Each message must end as its case expects. The same corpus goes
@@ -9,9 +9,9 @@
 #include <cctype>
 #include <set>
 
-#include "daemon/corpus_cases.h"
 #include "daemon/intake_job.h"
 #include "mail/mime_message.h"
+#include "testing/corpus_cases.h"
 
 namespace rtcc::daemon {
 namespace {

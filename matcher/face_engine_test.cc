@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "matcher/test_images.h"
+#include "testing/test_images.h"
 
 namespace rtcc::matcher {
 namespace {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "matcher/face_engine.h"
-#include "matcher/test_images.h"
+#include "testing/test_images.h"
 
 namespace rtcc::matcher {
 namespace {

@@ -8,11 +8,13 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <functional>
 #include <map>
 #include <regex>
 
+#include "base/json.h"
 #include "casework/store.h"
-#include "tests/rtcc_site.h"
+#include "testing/rtcc_site.h"
 
 namespace rtcc::testing {
 namespace {
@@ -29,18 +31,18 @@ std::string RequestIdIn(const std::string& text) {
   return m.str();
 }
 
-// The table ("key":[...]) or object ("key":{...}) named `key` in the report's JSON.
+// The table ("key":[...]) or object ("key":{...}) named `key` anywhere in the report's JSON,
+// written compactly as "key":value; empty when there is none.
 std::string Section(const std::string& json, const std::string& key) {
-  auto at = json.find("\"" + key + "\":[");
-  if (at == std::string::npos) at = json.find("\"" + key + "\":{");
-  if (at == std::string::npos) return "";
-  int depth = 0;
-  for (std::size_t i = at + key.size() + 3; i < json.size(); ++i) {
-    if (json[i] == '[' || json[i] == '{') ++depth;
-    if (json[i] == ']' || json[i] == '}') --depth;
-    if (depth == 0) return json.substr(at, i + 1 - at);
-  }
-  return json.substr(at);
+  std::function<std::string(const base::Json&)> find = [&](const base::Json& j) -> std::string {
+    if (!j.is_object()) return "";
+    for (const auto& [k, v] : j.items()) {
+      if (k == key && (v.is_array() || v.is_object())) return "\"" + k + "\":" + base::JsonText(v);
+      if (auto inner = find(v); !inner.empty()) return inner;
+    }
+    return "";
+  };
+  return find(base::Json::parse(json));
 }
 
 // The monthly audit's figures against what the test did (ComplianceMonth below).

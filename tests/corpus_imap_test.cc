@@ -1,21 +1,21 @@
 // The corpus of tests/corpus/ through a real Dovecot on loopback: each message is appended to
 // rtcc's INBOX and taken by IntakeJob::Poll as rtccd takes it (sizes first, the header only of
 // mail over the cap, spool, one transaction, one MOVE per folder). Each must end in the folder,
-// with the kind, request state and reply its case expects (daemon/corpus_cases.h). The finer
+// with the kind, request state and reply its case expects (testing/corpus_cases.h). The finer
 // expectations (probes, fields, reply text, events) are checked without a server by
 // daemon/intake_corpus_test.cc on the same corpus.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "daemon/corpus_cases.h"
 #include "daemon/intake_job.h"
-#include "tests/mail_stack.h"
+#include "testing/corpus_cases.h"
+#include "testing/mail_stack.h"
 
 namespace rtcc::testing {
 namespace {
 
-using daemon::testing::CorpusCase;
-using daemon::testing::CorpusPrior;
+using testing::CorpusCase;
+using testing::CorpusPrior;
 
 constexpr std::int64_t kMaxMessageBytes = 2 * 1024 * 1024;  // the oversize case is ~3 MB
 
@@ -80,7 +80,7 @@ class CorpusOverImap : public ::testing::Test {
 TEST_F(CorpusOverImap, EveryMessageEndsWhereItsCaseSays) {
   mail::ImapClient imap = stack_->Imap("RTCC");
   int taken = 0;
-  for (const CorpusCase& c : daemon::testing::CorpusCases()) {
+  for (const CorpusCase& c : testing::CorpusCases()) {
     if (c.require_auth) continue;  // one sender policy here; those cases run in intake_corpus_test
     SCOPED_TRACE(std::string(c.file) + ": " + c.what);
     auto home = dir_ / std::filesystem::path(c.file).stem();
@@ -90,17 +90,16 @@ TEST_F(CorpusOverImap, EveryMessageEndsWhereItsCaseSays) {
     CorpusPrior prior;
     bool no_heic_encoder = false;
     if (c.after) {
-      auto first = TakeOne(imap, rtcc,
-                           daemon::testing::LoadCorpusMessage({.file = c.after, .what = "prior"},
-                                                              prior, &no_heic_encoder));
+      auto first = TakeOne(
+          imap, rtcc,
+          testing::LoadCorpusMessage({.file = c.after, .what = "prior"}, prior, &no_heic_encoder));
       ASSERT_TRUE(first.request_id.has_value()) << first.note;
       prior.request_id = *first.request_id;
-      if (c.searched)
-        daemon::testing::ApproveSearchAndAnswer(rtcc.store, rtcc.replies, prior.request_id);
-      daemon::testing::SendAllQueued(rtcc.store);
+      if (c.searched) testing::ApproveSearchAndAnswer(rtcc.store, rtcc.replies, prior.request_id);
+      testing::SendAllQueued(rtcc.store);
       prior.rtcc_message_id = rtcc.store.Mail(prior.request_id).back().message_id;
     }
-    std::string raw = daemon::testing::LoadCorpusMessage(c, prior, &no_heic_encoder);
+    std::string raw = testing::LoadCorpusMessage(c, prior, &no_heic_encoder);
     if (no_heic_encoder) continue;
 
     casework::MessageRecord m = TakeOne(imap, rtcc, raw);

@@ -13,7 +13,7 @@
 #include <random>
 #include <thread>
 
-#include "tests/rtcc_site.h"
+#include "testing/rtcc_site.h"
 
 namespace rtcc::testing {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "casework/policy.h"
 #include "casework/store.h"
-#include "tests/rtcc_site.h"
+#include "testing/rtcc_site.h"
 
 namespace rtcc::testing {
 namespace {

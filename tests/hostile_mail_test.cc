@@ -23,7 +23,7 @@
 #include "mail/mail_transport.h"
 #include "mail/mime_message.h"
 #include "templates/template_set.h"
-#include "tests/rtcc_site.h"
+#include "testing/rtcc_site.h"
 
 namespace rtcc::testing {
 namespace {

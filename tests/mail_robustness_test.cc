@@ -12,7 +12,7 @@
 
 #include "mail/outgoing_message.h"
 #include "mail/smtp_client.h"
-#include "tests/rtcc_site.h"
+#include "testing/rtcc_site.h"
 
 namespace rtcc::testing {
 namespace {

@@ -14,7 +14,7 @@
 #include <fstream>
 #include <thread>
 
-#include "tests/rtcc_site.h"
+#include "testing/rtcc_site.h"
 
 namespace rtcc::testing {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "casework/store.h"
-#include "tests/mail_stack.h"
+#include "testing/mail_stack.h"
 
 namespace rtcc::testing {
 

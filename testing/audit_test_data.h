@@ -18,7 +18,7 @@
 #include "casework/audit_report.h"
 #include "casework/store.h"
 
-namespace rtcc::casework {
+namespace rtcc::testing {
 
 // A denial reason with markup, quotes, a comma and a formula: every renderer must escape it.
 inline constexpr const char* kHostileText =
@@ -26,7 +26,7 @@ inline constexpr const char* kHostileText =
 
 class AuditTestData {
  public:
-  explicit AuditTestData(Store& store) : store_(store) {}
+  explicit AuditTestData(casework::Store& store) : store_(store) {}
 
   // R0 (September); R1..R9 (October); R10 (November). Violations: S8 ran on denial D8 (4.5);
   // reply O3 listed 1 of the 3 candidates of re-search S3 (4.5.3.2); S6 searched R7, which has no
@@ -48,22 +48,23 @@ class AuditTestData {
     std::string created_at;
   };
   void Request(const std::string& name, const Req& r);
-  void Walk(const std::string& name, const std::vector<RequestState>& states);
-  void Decide(const std::string& name, const std::string& request, Decision decision,
+  void Walk(const std::string& name, const std::vector<casework::RequestState>& states);
+  void Decide(const std::string& name, const std::string& request, casework::Decision decision,
               const std::string& analyst, const std::string& reason, const std::string& at,
-              const std::string& override_reason = "", DecisionKind kind = DecisionKind::kInitial);
+              const std::string& override_reason = "",
+              casework::DecisionKind kind = casework::DecisionKind::kInitial);
   void Search(const std::string& name, const std::string& request, const std::string& decision,
               const std::string& analyst, int candidates, const std::string& at,
               const std::string& parent = "");
   void Reply(const std::string& name, const std::string& request, int listed, const std::string& at,
              const std::string& sent_at);
-  void Outcome(const std::string& search, OutcomeKind outcome, const std::string& at,
+  void Outcome(const std::string& search, casework::OutcomeKind outcome, const std::string& at,
                const std::string& by);
   // UPDATE `table` SET `column` = `value` (NULL when nullopt) WHERE id = `id`.
   void Set(const std::string& table, const std::string& column,
            const std::optional<std::string>& value, const std::string& id);
 
-  Store& store_;
+  casework::Store& store_;
   std::map<std::string, std::string> requests_;
   std::map<std::string, std::int64_t> searches_, decisions_, replies_;
   std::map<std::string, std::int64_t> probes_;
@@ -79,10 +80,10 @@ class AuditFixture : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    store_ = std::make_unique<Store>(dir_ / "rtcc.sqlite");
+    store_ = std::make_unique<casework::Store>(dir_ / "rtcc.sqlite");
     data_ = std::make_unique<AuditTestData>(*store_);
     data_->SeedOctober2026();
-    options_.as_of = ParseUtc("2026-11-01T00:00:00Z");
+    options_.as_of = casework::ParseUtc("2026-11-01T00:00:00Z");
     options_.analyst_emails = {{"dave", "Dave@PD.example"}};
   }
   void TearDown() override {
@@ -90,12 +91,14 @@ class AuditFixture : public ::testing::Test {
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
-  AuditReport October() { return BuildAuditReport(*store_, 2026, 10, options_); }
+  casework::AuditReport October() {
+    return casework::BuildAuditReport(*store_, 2026, 10, options_);
+  }
 
   std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<casework::Store> store_;
   std::unique_ptr<AuditTestData> data_;
-  AuditOptions options_;
+  casework::AuditOptions options_;
 };
 
-}  // namespace rtcc::casework
+}  // namespace rtcc::testing

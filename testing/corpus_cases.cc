@@ -1,4 +1,4 @@
-#include "daemon/corpus_cases.h"
+#include "testing/corpus_cases.h"
 
 #include <gtest/gtest.h>
 #include <mimetic/codec/base64.h>
@@ -11,9 +11,9 @@
 
 #include "base/pattern.h"
 #include "casework/workflow.h"
-#include "matcher/test_images.h"
+#include "testing/test_images.h"
 
-namespace rtcc::daemon::testing {
+namespace rtcc::testing {
 namespace {
 
 const std::filesystem::path kCorpusDir = RTCC_CORPUS_DIR;
@@ -309,8 +309,7 @@ std::string Base64Lines(const std::vector<std::uint8_t>& bytes, const std::strin
 std::vector<std::uint8_t> Heic(const std::filesystem::path& photo) {
   cv::Mat bgr = cv::imread(photo.string(), cv::IMREAD_COLOR);
   if (bgr.empty()) throw std::runtime_error("cannot decode " + photo.string());
-  return matcher::testing::EncodeHeif(bgr, matcher::testing::HeifCodec::kHevc)
-      .value_or(std::vector<std::uint8_t>{});
+  return EncodeHeif(bgr, HeifCodec::kHevc).value_or(std::vector<std::uint8_t>{});
 }
 
 }  // namespace
@@ -363,7 +362,7 @@ std::string LoadCorpusMessage(const CorpusCase& c, const CorpusPrior& prior,
   return crlf;
 }
 
-void ApproveSearchAndAnswer(casework::Store& store, ReplyComposer& replies,
+void ApproveSearchAndAnswer(casework::Store& store, daemon::ReplyComposer& replies,
                             const std::string& request_id) {
   auto txn = store.Begin();
   casework::Approve(store, request_id, "k.chen", "armed robbery suspect, clear probe");
@@ -394,4 +393,4 @@ void SendAllQueued(casework::Store& store) {
   txn.Commit();
 }
 
-}  // namespace rtcc::daemon::testing
+}  // namespace rtcc::testing

@@ -1,4 +1,4 @@
-#include "tests/mail_stack.h"
+#include "testing/mail_stack.h"
 
 #include <gtest/gtest.h>
 #include <mimetic/codec/base64.h>

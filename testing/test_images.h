@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace rtcc::matcher::testing {
+namespace rtcc::testing {
 
 std::vector<std::uint8_t> ReadBytes(const std::filesystem::path& file);
 
@@ -37,4 +37,4 @@ std::optional<std::vector<std::uint8_t>> EncodeHeif(
     const cv::Mat& bgr, HeifCodec codec, int orientation = 1,
     const std::vector<std::pair<std::string, std::string>>& exif = {});
 
-}  // namespace rtcc::matcher::testing
+}  // namespace rtcc::testing

@@ -1,4 +1,4 @@
-#include "matcher/test_images.h"
+#include "testing/test_images.h"
 
 #include <gtest/gtest.h>
 #include <libheif/heif.h>
@@ -15,7 +15,7 @@
 // Defined here, once, for every test binary that makes HEIC photos.
 extern "C" const char* __lsan_default_suppressions() { return "leak:libx265.so\n"; }
 
-namespace rtcc::matcher::testing {
+namespace rtcc::testing {
 
 std::vector<std::uint8_t> ReadBytes(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -143,4 +143,4 @@ std::optional<std::vector<std::uint8_t>> EncodeHeif(
   return out;
 }
 
-}  // namespace rtcc::matcher::testing
+}  // namespace rtcc::testing

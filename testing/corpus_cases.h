@@ -19,7 +19,7 @@
 #include "casework/store.h"
 #include "daemon/reply_composer.h"
 
-namespace rtcc::daemon::testing {
+namespace rtcc::testing {
 
 using casework::MessageKind;
 using casework::ReplyKind;
@@ -73,10 +73,10 @@ std::string LoadCorpusMessage(const CorpusCase& c, const CorpusPrior& prior, boo
 
 // What an analyst and the search job do for a case with `searched`: approve `request_id`, record
 // a search with one candidate and queue its results reply, in one transaction.
-void ApproveSearchAndAnswer(casework::Store& store, ReplyComposer& replies,
+void ApproveSearchAndAnswer(casework::Store& store, daemon::ReplyComposer& replies,
                             const std::string& request_id);
 
 // What the outbox job does once SMTP took a message: marks every queued reply sent.
 void SendAllQueued(casework::Store& store);
 
-}  // namespace rtcc::daemon::testing
+}  // namespace rtcc::testing

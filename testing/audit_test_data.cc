@@ -1,6 +1,8 @@
-#include "casework/audit_test_data.h"
+#include "testing/audit_test_data.h"
 
-namespace rtcc::casework {
+namespace rtcc::testing {
+
+using namespace casework;  // the vocabulary of the casework this data describes
 
 namespace {
 using S = RequestState;
@@ -191,4 +193,4 @@ void AuditTestData::SeedOctober2026() {
   tx.Commit();
 }
 
-}  // namespace rtcc::casework
+}  // namespace rtcc::testing

@@ -1,4 +1,4 @@
-#include "tests/rtcc_site.h"
+#include "testing/rtcc_site.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
