@@ -125,12 +125,12 @@ void MeasureInChild(const fs::path& dir, const std::string& raw, const std::stri
   t0 = Clock::now();
   std::string sha = spool.PutDeferred("messages", raw);
   spool.Sync();
-  store.RecordMessage(
+  store.messages().Record(
       {"INBOX", 1, 1, sha, message_id, static_cast<std::int64_t>(raw.size()), false});
   job.ProcessSpooled();
   double total_ms = Ms(t0);
 
-  auto row = store.FindMessage("INBOX", 1, 1);
+  auto row = store.messages().Find("INBOX", 1, 1);
   std::string kind = row && row->status == casework::MessageStatus::kProcessed
                          ? casework::Word(row->kind)
                          : "NOT_HANDLED";

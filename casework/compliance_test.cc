@@ -36,7 +36,7 @@ class Compliance : public ::testing::Test {
     static int n = 0;
     std::string mid = "m" + std::to_string(++n) + "@pd.test";
     IncomingMail m;
-    m.message_row = store_->RecordMessage({"INBOX", 1, n, "sha-" + mid, mid, 10});
+    m.message_row = store_->messages().Record({"INBOX", 1, n, "sha-" + mid, mid, 10});
     m.from_address = from;
     m.subject = "FR request";
     m.message_id = mid;
@@ -53,7 +53,8 @@ class Compliance : public ::testing::Test {
   IntakeResult Reply(const std::string& request_id, IncomingMail m) {
     static int n = 1000;
     m.message_id = "reply" + std::to_string(++n) + "@pd.test";
-    m.message_row = store_->RecordMessage({"INBOX", 1, n, "sha-" + m.message_id, m.message_id, 9});
+    m.message_row =
+        store_->messages().Record({"INBOX", 1, n, "sha-" + m.message_id, m.message_id, 9});
     m.from_address = store_->GetRequest(request_id).requestor;
     m.verified_request_id = request_id;
     auto txn = store_->Begin();
@@ -76,10 +77,10 @@ class Compliance : public ::testing::Test {
       f.candidates.push_back({i, "subject" + std::to_string(i), "x.jpg", 0.3 + 0.01 * i});
     s.faces = {f};
     std::int64_t search_id = RecordSearchResults(*store_, auth, s);
-    auto outbox = store_->QueueMail(
+    auto outbox = store_->outbox().Queue(
         id, ReplyKind::kResults, "r" + std::to_string(search_id) + "@rtcc", "det@pd.test", "raw");
     txn.Commit();
-    for (const auto& m : store_->PendingMail())
+    for (const auto& m : store_->outbox().Pending())
       if (m.id == outbox) {
         auto t = store_->Begin();
         MarkReplySent(*store_, m);

@@ -20,7 +20,8 @@ PurgeReport PurgeExpired(Store& store, const Spool& spool, int days_after_close,
       if (std::filesystem::remove(spool.PathOf(kind, sha), ec)) ++removed;
     };
     for (const auto& p : store.Probes(r.id)) remove("probes", "probes", p.sha256);
-    for (const auto& m : store.RequestMessages(r.id)) remove("messages", "messages", m.sha256);
+    for (const auto& m : store.messages().ForRequest(r.id))
+      remove("messages", "messages", m.sha256);
     auto txn = store.Begin();
     store.MarkPurged(r.id);
     store.AddEvent(r.id, actor, "purged",

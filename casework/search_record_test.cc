@@ -24,7 +24,7 @@ class SearchRecordTest : public ::testing::Test {
   static std::string ApprovedRequest(Store& store) {
     auto txn = store.Begin();
     IncomingMail m;
-    m.message_row = store.RecordMessage({"INBOX", 1, 7, "sha-m", "m@pd.test", 10});
+    m.message_row = store.messages().Record({"INBOX", 1, 7, "sha-m", "m@pd.test", 10});
     m.from_address = "det@pd.test";
     m.message_id = "m@pd.test";
     m.incident_type = "Robbery";

@@ -52,32 +52,6 @@ RequestRecord ReadRequest(const Statement& s) {
   return r;
 }
 
-constexpr const char* kMessageColumns =
-    "id, mailbox, uidvalidity, uid, sha256, message_id, received_at, status, kind, request_id, "
-    "folder, note, headers_only, size";
-
-MessageRecord ReadMessage(const Statement& s) {
-  MessageRecord m;
-  m.id = s.Int(0);
-  m.mailbox = s.Text(1);
-  m.uidvalidity = s.Int(2);
-  m.uid = s.Int(3);
-  m.sha256 = s.Text(4);
-  m.message_id = s.Text(5);
-  m.received_at = s.Text(6);
-  m.status = s.Parsed(7, "messages.status", ParseMessageStatus);
-  if (m.status == MessageStatus::kProcessed)
-    m.kind = s.Parsed(8, "messages.kind", ParseMessageKind);
-  else
-    m.kind = s.OptParsed(8, "messages.kind", ParseMessageKind);
-  m.request_id = s.OptText(9);
-  m.folder = s.Text(10);
-  m.note = s.Text(11);
-  m.headers_only = s.Int(12) != 0;
-  m.size = s.Int(13);
-  return m;
-}
-
 constexpr const char* kSearchColumns =
     "id, request_id, decision_id, searched_at, incident_number, incident_type, yielded_results, "
     "positive_identification, outcome_at, outcome_note, analyst, model_id, threshold, "
@@ -171,27 +145,6 @@ FaceResult ReadFace(const Statement& s) {
   return f;
 }
 
-constexpr const char* kOutboxColumns =
-    "id, request_id, kind, message_id, recipient, raw, created_at, sent_at, attempts, last_error, "
-    "state, sending_at";
-
-OutboxRecord ReadOutbox(const Statement& s) {
-  OutboxRecord o;
-  o.id = s.Int(0);
-  o.request_id = s.OptText(1);
-  o.kind = s.Parsed(2, "outbox.kind", ParseReplyKind);
-  o.message_id = s.Text(3);
-  o.recipient = s.Text(4);
-  o.raw = s.Blob(5);
-  o.created_at = s.Text(6);
-  o.sent_at = s.OptText(7);
-  o.attempts = static_cast<int>(s.Int(8));
-  o.last_error = s.Text(9);
-  o.state = s.Parsed(10, "outbox.state", ParseOutboxState);
-  o.sending_at = s.OptText(11);
-  return o;
-}
-
 constexpr const char* kDecisionColumns =
     "id, request_id, decision, analyst, reason, decided_at, override_reason, kind";
 
@@ -201,49 +154,11 @@ DecisionRecord ReadDecision(const Statement& s) {
       s.Text(5), s.Text(6), s.Parsed(7, "decisions.kind", ParseDecisionKind)};
 }
 
-// The year of the casework clock (Now(): with $RTCC_CLOCK_OFFSET_SECONDS, as created_at).
-int CurrentYear() {
-  std::time_t now = Now();
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  return tm.tm_year + 1900;
-}
-
 }  // namespace
 
-std::time_t Now() {
-  static const std::time_t offset = [] {
-    const char* v = std::getenv("RTCC_CLOCK_OFFSET_SECONDS");
-    return v ? static_cast<std::time_t>(std::strtoll(v, nullptr, 10)) : std::time_t{0};
-  }();
-  return std::time(nullptr) + offset;
+Store::Store(const std::filesystem::path& path) : db_(path), messages_(db_), outbox_(db_) {
+  Migrate();
 }
-
-std::string FormatUtc(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string UtcNow() {
-  std::time_t now = Now();
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::int64_t ParseUtc(const std::string& timestamp) {
-  std::tm tm{};
-  const char* end = strptime(timestamp.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (!end || *end != '\0') return 0;
-  return static_cast<std::int64_t>(timegm(&tm));
-}
-
-Store::Store(const std::filesystem::path& path) : db_(path) { Migrate(); }
 
 void Store::Migrate() {
   const auto& migrations = SchemaMigrations();
@@ -261,102 +176,6 @@ void Store::Migrate() {
     db_.Exec("PRAGMA user_version = " + std::to_string(v + 1));
   }
   txn.Commit();
-}
-
-// --- messages ---------------------------------------------------------------------------------
-
-std::optional<MessageRecord> Store::FindMessage(const std::string& mailbox,
-                                                std::int64_t uidvalidity, std::int64_t uid) {
-  auto s = db_.Prepare(std::string("SELECT ") + kMessageColumns +
-                       " FROM messages WHERE mailbox = ? AND uidvalidity = ? AND uid = ?");
-  s.Bind(1, mailbox).Bind(2, uidvalidity).Bind(3, uid);
-  if (!s.Step()) return std::nullopt;
-  return ReadMessage(s);
-}
-
-std::optional<MessageRecord> Store::FindMessageByContent(const std::string& sha256,
-                                                         const std::string& message_id) {
-  auto s = db_.Prepare(
-      std::string("SELECT ") + kMessageColumns +
-      " FROM messages WHERE sha256 = ? OR (? <> '' AND message_id = ?) ORDER BY id LIMIT 1");
-  s.Bind(1, sha256).Bind(2, message_id).Bind(3, message_id);
-  if (!s.Step()) return std::nullopt;
-  return ReadMessage(s);
-}
-
-std::int64_t Store::RecordMessage(const NewMessage& m) {
-  auto s = db_.Prepare(
-      "INSERT INTO messages (mailbox, uidvalidity, uid, sha256, message_id, size, received_at, "
-      "status, headers_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  s.Bind(1, m.mailbox)
-      .Bind(2, m.uidvalidity)
-      .Bind(3, m.uid)
-      .Bind(4, m.sha256)
-      .Bind(5, m.message_id);
-  s.Bind(6, m.size).Bind(7, UtcNow()).Bind(8, ToString(MessageStatus::kSpooled));
-  s.Bind(9, m.headers_only ? 1 : 0);
-  s.Run();
-  return db_.LastInsertId();
-}
-
-std::vector<MessageRecord> Store::MessagesToProcess() {
-  auto s = db_.Prepare(std::string("SELECT ") + kMessageColumns +
-                       " FROM messages WHERE status = ? ORDER BY id");
-  s.Bind(1, ToString(MessageStatus::kSpooled));
-  std::vector<MessageRecord> out;
-  while (s.Step()) out.push_back(ReadMessage(s));
-  return out;
-}
-
-void Store::MarkMessageProcessed(std::int64_t id, MessageKind kind,
-                                 const std::optional<std::string>& request_id,
-                                 const std::string& note) {
-  auto s = db_.Prepare(
-      "UPDATE messages SET status = ?, kind = ?, request_id = ?, note = ? WHERE id = ?");
-  s.Bind(1, ToString(MessageStatus::kProcessed)).Bind(2, ToString(kind)).Bind(3, request_id);
-  s.Bind(4, note).Bind(5, id);
-  s.Run();
-}
-
-void Store::MarkMessageMoved(std::int64_t id, const std::string& folder) {
-  auto s = db_.Prepare("UPDATE messages SET folder = ? WHERE id = ?");
-  s.Bind(1, folder).Bind(2, id);
-  s.Run();
-}
-
-std::optional<std::string> Store::FindRequestByMessageIds(const std::vector<std::string>& ids) {
-  // Newest reference first: a reply's In-Reply-To names the message it answers. Each look-up
-  // uses an index (schema 7), so the cost is linear in the number of ids.
-  auto s = db_.Prepare(
-      "SELECT request_id FROM outbox WHERE message_id = ?1 AND request_id IS NOT NULL "
-      "UNION ALL SELECT request_id FROM messages WHERE message_id = ?1 AND request_id IS NOT "
-      "NULL "
-      "UNION ALL SELECT id FROM requests WHERE thread_message_id = ?1 LIMIT 1");
-  for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
-    if (it->empty()) continue;
-    s.Bind(1, *it);
-    if (s.Step()) return s.Text(0);
-    s.Reset();
-  }
-  return std::nullopt;
-}
-
-std::vector<std::string> Store::ThreadMessageIds(const std::string& request_id) {
-  // The message that opened the request, then every message received or sent in its thread.
-  auto s = db_.Prepare(
-      "SELECT thread_message_id, created_at AS at, 0 AS o, 0 AS id FROM requests WHERE id = ?1 "
-      "AND thread_message_id <> '' "
-      "UNION ALL SELECT message_id, received_at, 1, id FROM messages WHERE request_id = ?1 AND "
-      "message_id <> '' "
-      "UNION ALL SELECT message_id, created_at, 2, id FROM outbox WHERE request_id = ?1 "
-      "ORDER BY at, o, id");
-  s.Bind(1, request_id);
-  std::vector<std::string> ids;
-  while (s.Step()) {
-    std::string id = s.Text(0);
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-  }
-  return ids;
 }
 
 // --- requests ---------------------------------------------------------------------------------
@@ -638,12 +457,6 @@ void Store::RecordOutcome(std::int64_t search_id, const OutcomeReport& outcome,
   s.Run();
 }
 
-void Store::RecordCandidatesListed(std::int64_t outbox_id, int candidates) {
-  auto s = db_.Prepare("UPDATE outbox SET candidates_listed = ? WHERE id = ?");
-  s.Bind(1, candidates).Bind(2, outbox_id);
-  s.Run();
-}
-
 void Store::MarkReminderSent(const std::string& request_id) {
   auto s = db_.Prepare(
       "UPDATE requests SET reminders_sent = reminders_sent + 1, last_reminder_at = ? WHERE id = ?");
@@ -673,15 +486,6 @@ std::vector<RequestRecord> Store::RequestsForIncident(const std::string& inciden
   return out;
 }
 
-std::vector<MessageRecord> Store::RequestMessages(const std::string& request_id) {
-  auto s = db_.Prepare(std::string("SELECT ") + kMessageColumns +
-                       " FROM messages WHERE request_id = ? ORDER BY id");
-  s.Bind(1, request_id);
-  std::vector<MessageRecord> out;
-  while (s.Step()) out.push_back(ReadMessage(s));
-  return out;
-}
-
 std::int64_t Store::CountReferences(const std::string& table, const std::string& sha256,
                                     const std::string& except_request_id) {
   if (table != "probes" && table != "messages") throw std::invalid_argument("table " + table);
@@ -691,66 +495,6 @@ std::int64_t Store::CountReferences(const std::string& table, const std::string&
   s.Bind(1, sha256).Bind(2, except_request_id);
   s.Step();
   return s.Int(0);
-}
-
-// --- outbox -----------------------------------------------------------------------------------
-
-std::int64_t Store::QueueMail(const std::optional<std::string>& request_id, ReplyKind kind,
-                              const std::string& message_id, const std::string& recipient,
-                              const std::string& raw) {
-  auto s = db_.Prepare(
-      "INSERT INTO outbox (request_id, kind, message_id, recipient, raw, created_at, state) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
-  s.Bind(1, request_id).Bind(2, ToString(kind)).Bind(3, message_id).Bind(4, recipient);
-  s.BindBlob(5, raw.data(), raw.size()).Bind(6, UtcNow()).Bind(7, ToString(OutboxState::kQueued));
-  s.Run();
-  return db_.LastInsertId();
-}
-
-std::vector<OutboxRecord> Store::PendingMail() {
-  auto s = db_.Prepare(std::string("SELECT ") + kOutboxColumns +
-                       " FROM outbox WHERE state <> ? ORDER BY id");
-  s.Bind(1, ToString(OutboxState::kSent));
-  std::vector<OutboxRecord> out;
-  while (s.Step()) out.push_back(ReadOutbox(s));
-  return out;
-}
-
-std::vector<OutboxRecord> Store::Mail(const std::string& request_id) {
-  auto s = db_.Prepare(std::string("SELECT ") + kOutboxColumns +
-                       " FROM outbox WHERE request_id = ? ORDER BY id");
-  s.Bind(1, request_id);
-  std::vector<OutboxRecord> out;
-  while (s.Step()) out.push_back(ReadOutbox(s));
-  return out;
-}
-
-void Store::MarkMailSending(std::int64_t id) {
-  auto s = db_.Prepare(
-      "UPDATE outbox SET state = ?, sending_at = ?, attempts = attempts + 1 WHERE id = ?");
-  s.Bind(1, ToString(OutboxState::kSending)).Bind(2, UtcNow()).Bind(3, id);
-  s.Run();
-}
-
-void Store::MarkMailSent(std::int64_t id) {
-  auto s = db_.Prepare("UPDATE outbox SET state = ?, sent_at = ?, last_error = '' WHERE id = ?");
-  s.Bind(1, ToString(OutboxState::kSent)).Bind(2, UtcNow()).Bind(3, id);
-  s.Run();
-}
-
-void Store::MarkMailFailed(std::int64_t id, const std::string& error, bool maybe_delivered) {
-  auto s = db_.Prepare(
-      "UPDATE outbox SET last_error = ?, state = CASE WHEN ? THEN state ELSE ? END WHERE id = ?");
-  s.Bind(1, error).Bind(2, maybe_delivered ? 1 : 0).Bind(3, ToString(OutboxState::kQueued));
-  s.Bind(4, id);
-  s.Run();
-}
-
-int Store::CountMail(const std::string& request_id, const std::vector<ReplyKind>& kinds) {
-  int n = 0;
-  for (const auto& m : Mail(request_id))
-    if (std::find(kinds.begin(), kinds.end(), m.kind) != kinds.end()) ++n;
-  return n;
 }
 
 // --- events -----------------------------------------------------------------------------------

@@ -5,7 +5,6 @@
 // SqliteError naming the column and the word.
 #pragma once
 
-#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -13,6 +12,9 @@
 #include <vector>
 
 #include "base/sqlite_db.h"
+#include "casework/clock.h"
+#include "casework/message_log.h"
+#include "casework/outbox.h"
 #include "casework/policy.h"
 #include "casework/records.h"
 
@@ -31,41 +33,20 @@ class WorkflowError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The casework clock: the system time, moved by $RTCC_CLOCK_OFFSET_SECONDS when set (read once;
-// simulations and tests of reminders and retention run days ahead with it).
-std::time_t Now();
-// "2026-11-25T14:30:05Z" of `t`, and of Now().
-std::string FormatUtc(std::time_t t);
-std::string UtcNow();
-// Seconds since the epoch of a UtcNow() timestamp; 0 when it cannot be read.
-std::int64_t ParseUtc(const std::string& timestamp);
-
 class Store {
  public:
   // Opens or creates the database at `path` and brings its schema up to date.
   explicit Store(const std::filesystem::path& path);
+  Store(const Store&) = delete;  // messages() and outbox() refer to this Store's connection
+  Store& operator=(const Store&) = delete;
 
   Transaction Begin() { return Transaction(db_); }
   Savepoint Mark() { return Savepoint(db_); }
   SqliteDb& db() { return db_; }
 
-  // --- messages -----------------------------------------------------------------------------
-  std::optional<MessageRecord> FindMessage(const std::string& mailbox, std::int64_t uidvalidity,
-                                           std::int64_t uid);
-  // The second guard against double processing: a message with the same content, or the same
-  // non-empty Message-ID, seen before under any UID.
-  std::optional<MessageRecord> FindMessageByContent(const std::string& sha256,
-                                                    const std::string& message_id);
-  // Records a spooled message (MessageStatus::kSpooled); returns its row id.
-  std::int64_t RecordMessage(const NewMessage& message);
-  std::vector<MessageRecord> MessagesToProcess();
-  void MarkMessageProcessed(std::int64_t id, MessageKind kind,
-                            const std::optional<std::string>& request_id, const std::string& note);
-  void MarkMessageMoved(std::int64_t id, const std::string& folder);
-  // Request ids whose thread includes one of `message_ids` (messages received or sent).
-  std::optional<std::string> FindRequestByMessageIds(const std::vector<std::string>& message_ids);
-  // The Message-IDs of a request's thread, oldest first (for References).
-  std::vector<std::string> ThreadMessageIds(const std::string& request_id);
+  // The messages taken from the mailbox, and the replies waiting for or sent by SMTP.
+  MessageLog& messages() { return messages_; }
+  Outbox& outbox() { return outbox_; }
 
   // --- requests -----------------------------------------------------------------------------
   // Creates a request in state RECEIVED with the next id of the current year.
@@ -82,8 +63,6 @@ class Store {
   void MarkReminderSent(const std::string& request_id);
   // Records that the request's probe images and raw messages were removed (retention).
   void MarkPurged(const std::string& request_id);
-  // The messages filed with a request (its spool files), oldest first.
-  std::vector<MessageRecord> RequestMessages(const std::string& request_id);
   // How many rows of `table` ("probes" or "messages") of requests other than
   // `except_request_id`, not yet purged, name the spool file `sha256` (a file shared by two
   // requests stays until both are purged).
@@ -127,25 +106,6 @@ class Store {
   void RecordOutcome(std::int64_t search_id, const OutcomeReport& outcome, const std::string& note,
                      const std::string& by);
 
-  // --- outbox -------------------------------------------------------------------------------
-  std::int64_t QueueMail(const std::optional<std::string>& request_id, ReplyKind kind,
-                         const std::string& message_id, const std::string& recipient,
-                         const std::string& raw);
-  // How many candidates results reply `outbox_id` lists (the monthly audit compares it with the
-  // search, policy 4.5.3.2).
-  void RecordCandidatesListed(std::int64_t outbox_id, int candidates);
-  // Messages not yet sent, oldest first: queued, and sending ones whose outcome is unknown.
-  std::vector<OutboxRecord> PendingMail();
-  std::vector<OutboxRecord> Mail(const std::string& request_id);
-  // Records that the message is about to be handed to SMTP (commit this before sending).
-  void MarkMailSending(std::int64_t id);
-  void MarkMailSent(std::int64_t id);
-  // A failed attempt. With `maybe_delivered` the row stays kSending (the server may have taken
-  // it before failing: check the Sent folder before sending again); otherwise it is kQueued.
-  void MarkMailFailed(std::int64_t id, const std::string& error, bool maybe_delivered);
-  // How many replies of `kinds` were queued for `request_id`.
-  int CountMail(const std::string& request_id, const std::vector<ReplyKind>& kinds);
-
   // --- events (what happened, by whom) ------------------------------------------------------
   void AddEvent(const std::optional<std::string>& request_id, const std::string& actor,
                 const std::string& action, const std::string& detail,
@@ -155,7 +115,9 @@ class Store {
  private:
   void Migrate();
 
-  SqliteDb db_;
+  SqliteDb db_;  // first: the views below keep a reference to it
+  MessageLog messages_;
+  Outbox outbox_;
 };
 
 }  // namespace rtcc::casework

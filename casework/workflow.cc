@@ -230,7 +230,7 @@ IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& 
   std::optional<std::string> request_id;
   if (mail.verified_request_id && store.FindRequest(*mail.verified_request_id))
     request_id = mail.verified_request_id;
-  if (!request_id) request_id = store.FindRequestByMessageIds(mail.thread_ids);
+  if (!request_id) request_id = store.messages().FindRequestByMessageIds(mail.thread_ids);
   if (!request_id) {
     if (auto tag = FindRequestTag(mail.subject)) {
       auto r = store.FindRequest(*tag);
@@ -314,7 +314,7 @@ std::int64_t RecordSearchResults(Store& store, const SearchAuthorization& auth, 
 }
 
 void MarkReplySent(Store& store, const OutboxRecord& mail) {
-  store.MarkMailSent(mail.id);
+  store.outbox().MarkSent(mail.id);
   if (!mail.request_id) return;
   store.AddEvent(mail.request_id, "rtccd", "reply sent", Word(mail.kind) + " to " + mail.recipient);
   if (mail.kind == ReplyKind::kResults &&

@@ -35,7 +35,7 @@ class WorkflowTest : public ::testing::Test {
   }
   std::int64_t Record(const std::string& message_id) {
     static int uid = 0;
-    return store_->RecordMessage({"INBOX", 1, ++uid, "sha-" + message_id, message_id, 10});
+    return store_->messages().Record({"INBOX", 1, ++uid, "sha-" + message_id, message_id, 10});
   }
   IntakeResult Run(const IncomingMail& m) {
     auto txn = store_->Begin();
@@ -257,7 +257,7 @@ TEST_F(WorkflowTest, SearchResultsOutcomeAndTheSearchLog) {
   face.candidates = {{1, "John_Salley", "a.jpg", 0.31}, {2, "John_Simm", "b.jpg", 0.58}};
   s.faces = {face};
   std::int64_t search_id = RecordSearchResults(*store_, auth, s);
-  store_->QueueMail(id, ReplyKind::kResults, "r1@rtcc.test", "det@pd.test", "raw");
+  store_->outbox().Queue(id, ReplyKind::kResults, "r1@rtcc.test", "det@pd.test", "raw");
   txn.Commit();
 
   EXPECT_EQ(store_->GetRequest(id).state, RequestState::kResultsSent);
@@ -274,7 +274,7 @@ TEST_F(WorkflowTest, SearchResultsOutcomeAndTheSearchLog) {
   ASSERT_EQ(faces[0].candidates.size(), 2u);
   EXPECT_EQ(faces[0].candidates[1].subject_id, "John_Simm");
 
-  auto mail = store_->PendingMail();
+  auto mail = store_->outbox().Pending();
   ASSERT_EQ(mail.size(), 1u);
   {
     auto t = store_->Begin();
@@ -282,7 +282,7 @@ TEST_F(WorkflowTest, SearchResultsOutcomeAndTheSearchLog) {
     t.Commit();
   }
   EXPECT_EQ(store_->GetRequest(id).state, RequestState::kAwaitingOutcome);
-  EXPECT_TRUE(store_->PendingMail().empty());
+  EXPECT_TRUE(store_->outbox().Pending().empty());
 
   // The requestor replies in the thread with the outcome (policy 4.5.3.3).
   // Without a reply token (found by the subject tag only) the log is not changed.
@@ -326,19 +326,20 @@ TEST_F(WorkflowTest, OutcomeFromSomeoneElseIsNotRecorded) {
 
 TEST_F(WorkflowTest, AFailedSendIsRetriedButAPossiblyDeliveredOneIsCheckedFirst) {
   auto queue = [&](const std::string& message_id) {
-    store_->QueueMail(std::nullopt, ReplyKind::kAcknowledgement, message_id, "det@pd.test", "raw");
-    for (const auto& m : store_->PendingMail())
+    store_->outbox().Queue(std::nullopt, ReplyKind::kAcknowledgement, message_id, "det@pd.test",
+                           "raw");
+    for (const auto& m : store_->outbox().Pending())
       if (m.message_id == message_id) return m.id;
     ADD_FAILURE() << message_id << " not pending";
     return std::int64_t{0};
   };
   std::int64_t refused = queue("refused@rtcc.test");
   std::int64_t unknown = queue("unknown@rtcc.test");
-  store_->MarkMailSending(refused);
-  store_->MarkMailFailed(refused, "login denied", /*maybe_delivered=*/false);
-  store_->MarkMailSending(unknown);
-  store_->MarkMailFailed(unknown, "connection lost after DATA", /*maybe_delivered=*/true);
-  for (const auto& m : store_->PendingMail()) {
+  store_->outbox().MarkSending(refused);
+  store_->outbox().MarkFailed(refused, "login denied", /*maybe_delivered=*/false);
+  store_->outbox().MarkSending(unknown);
+  store_->outbox().MarkFailed(unknown, "connection lost after DATA", /*maybe_delivered=*/true);
+  for (const auto& m : store_->outbox().Pending()) {
     if (m.id == refused) {
       EXPECT_EQ(m.state, OutboxState::kQueued) << "never reached the server: send again at once";
       EXPECT_EQ(m.last_error, "login denied");
@@ -348,7 +349,7 @@ TEST_F(WorkflowTest, AFailedSendIsRetriedButAPossiblyDeliveredOneIsCheckedFirst)
     }
     EXPECT_EQ(m.attempts, 1);
   }
-  EXPECT_EQ(store_->PendingMail().size(), 2u);
+  EXPECT_EQ(store_->outbox().Pending().size(), 2u);
 }
 
 TEST_F(WorkflowTest, EventsAreAppendOnlyAndTheDatabaseIsPrivate) {
@@ -387,9 +388,9 @@ TEST_F(WorkflowTest, TheSameWordsAreStoredAsBefore) {
   NewRequest filed;
   filed.requestor = "det@pd.test";
   auto id = store_->CreateRequest(filed, "rtccd").id;
-  store_->QueueMail(id, ReplyKind::kNeedsInfo, "<a@rtcc>", "det@pd.test", "raw");
+  store_->outbox().Queue(id, ReplyKind::kNeedsInfo, "<a@rtcc>", "det@pd.test", "raw");
   store_->RecordDecision(id, Decision::kDenied, "analyst", "no", "", DecisionKind::kResearch);
-  std::int64_t row = store_->RecordMessage({"INBOX", 1, 1, "sha", "<m@pd>", 10, false});
+  std::int64_t row = store_->messages().Record({"INBOX", 1, 1, "sha", "<m@pd>", 10, false});
   auto words = [&](const std::string& sql) {
     auto s = store_->db().Prepare(sql);
     EXPECT_TRUE(s.Step()) << sql;
@@ -399,14 +400,14 @@ TEST_F(WorkflowTest, TheSameWordsAreStoredAsBefore) {
   EXPECT_EQ(words("SELECT decision, kind FROM decisions"), "denied research");
   EXPECT_EQ(words("SELECT status, kind FROM messages"), "spooled ");
   EXPECT_EQ(words("SELECT state, id FROM requests").substr(0, 9), "RECEIVED ");
-  store_->MarkMessageProcessed(row, MessageKind::kFollowUp, id, "");
+  store_->messages().MarkProcessed(row, MessageKind::kFollowUp, id, "");
   EXPECT_EQ(words("SELECT status, kind FROM messages"), "processed follow_up");
-  auto m = store_->FindMessage("INBOX", 1, 1);
+  auto m = store_->messages().Find("INBOX", 1, 1);
   EXPECT_EQ(m->status, MessageStatus::kProcessed);
   EXPECT_EQ(m->kind, MessageKind::kFollowUp);
-  store_->MarkMailSending(store_->Mail(id)[0].id);
+  store_->outbox().MarkSending(store_->outbox().ForRequest(id)[0].id);
   EXPECT_EQ(words("SELECT state, kind FROM outbox"), "sending needs_info");
-  EXPECT_EQ(store_->PendingMail()[0].state, OutboxState::kSending);
+  EXPECT_EQ(store_->outbox().Pending()[0].state, OutboxState::kSending);
 }
 
 TEST_F(WorkflowTest, AWordRtccDoesNotKnowIsAnErrorNamingColumnAndWord) {
@@ -418,7 +419,7 @@ TEST_F(WorkflowTest, AWordRtccDoesNotKnowIsAnErrorNamingColumnAndWord) {
       "INSERT INTO outbox (request_id, kind, message_id, recipient, raw, created_at) "
       "VALUES ('" +
       id + "', 'notice', '<n@rtcc>', 'det@pd.test', 'raw', 't')");
-  std::string error = SqliteErrorOf([&] { store_->PendingMail(); });
+  std::string error = SqliteErrorOf([&] { store_->outbox().Pending(); });
   EXPECT_NE(error.find("outbox.kind"), std::string::npos) << error;
   EXPECT_NE(error.find("'notice'"), std::string::npos) << error;
 
@@ -427,13 +428,13 @@ TEST_F(WorkflowTest, AWordRtccDoesNotKnowIsAnErrorNamingColumnAndWord) {
   EXPECT_NE(error.find("requests.state"), std::string::npos) << error;
   EXPECT_NE(error.find("'ON_HOLD'"), std::string::npos) << error;
 
-  std::int64_t row = store_->RecordMessage({"INBOX", 1, 1, "sha", "<m@pd>", 10, false});
+  std::int64_t row = store_->messages().Record({"INBOX", 1, 1, "sha", "<m@pd>", 10, false});
   store_->db().Exec("UPDATE messages SET status = 'processed', kind = 'spam' WHERE id = " +
                     std::to_string(row));
-  error = SqliteErrorOf([&] { store_->FindMessage("INBOX", 1, 1); });
+  error = SqliteErrorOf([&] { store_->messages().Find("INBOX", 1, 1); });
   EXPECT_NE(error.find("messages.kind holds 'spam'"), std::string::npos) << error;
   store_->db().Exec("UPDATE messages SET kind = '' WHERE id = " + std::to_string(row));
-  error = SqliteErrorOf([&] { store_->FindMessage("INBOX", 1, 1); });
+  error = SqliteErrorOf([&] { store_->messages().Find("INBOX", 1, 1); });
   EXPECT_NE(error.find("messages.kind holds ''"), std::string::npos)
       << "a processed message says what it was: " << error;
 }

@@ -218,7 +218,7 @@ void Show(Store& store, const std::string& id, bool json) {
   auto probes = store.Probes(r.id);
   for (const auto& s : store.Searches(r.id)) PrintSearch(store, s, probes);
   std::cout << "\nMail sent\n";
-  for (const auto& m : store.Mail(r.id))
+  for (const auto& m : store.outbox().ForRequest(r.id))
     std::cout << "  " << m.created_at << "  " << Cell(Word(m.kind), 18)
               << (m.sent_at ? "sent " + *m.sent_at : Word(m.state))
               << (m.last_error.empty() ? "" : "  last error: " + m.last_error) << "\n";

@@ -66,10 +66,10 @@ class IntakeCorpus : public ::testing::TestWithParam<CorpusCase> {
       taken = raw.substr(0, end == std::string::npos ? raw.size() : end + 4);
     }
     std::string sha = spool_->Put("messages", taken);
-    store_->RecordMessage({"INBOX", 7, ++uid, sha, mail::ParseMimeMessage(taken).message_id,
-                           static_cast<std::int64_t>(raw.size()), headers_only});
+    store_->messages().Record({"INBOX", 7, ++uid, sha, mail::ParseMimeMessage(taken).message_id,
+                               static_cast<std::int64_t>(raw.size()), headers_only});
     EXPECT_EQ(job_->ProcessSpooled(), 1);
-    return *store_->FindMessage("INBOX", 7, uid);
+    return *store_->messages().Find("INBOX", 7, uid);
   }
 
   // The case's `after` message: processed, then searched and answered when the case says so.
@@ -83,7 +83,7 @@ class IntakeCorpus : public ::testing::TestWithParam<CorpusCase> {
     prior.request_id = *message.request_id;
     if (c.searched) testing::ApproveSearchAndAnswer(*store_, *replies_, prior.request_id);
     testing::SendAllQueued(*store_);
-    prior.rtcc_message_id = store_->Mail(prior.request_id).back().message_id;
+    prior.rtcc_message_id = store_->outbox().ForRequest(prior.request_id).back().message_id;
     return prior;
   }
 
@@ -154,7 +154,7 @@ TEST_P(IntakeCorpus, ExpectedOutcome) {
   }
 
   // The reply it gets, if any: exactly one, threaded to it, never for automatic mail.
-  auto queued = store_->PendingMail();
+  auto queued = store_->outbox().Pending();
   if (!c.reply) {
     EXPECT_TRUE(queued.empty()) << ToString(queued.front().kind) << " queued for " << c.file;
     return;

@@ -96,7 +96,7 @@ int IntakeJob::Poll(mail::ImapClient& imap, bool* more) {
   std::vector<std::uint32_t> suspects;  // an attempt on them began and never finished
   int set_aside = 0;
   for (std::uint32_t uid : imap.SearchUids(inbox, "ALL")) {
-    auto known = store_.FindMessage(inbox, status.uidvalidity, uid);
+    auto known = store_.messages().Find(inbox, status.uidvalidity, uid);
     if (!known) {
       int attempts = attempts_.Count({inbox, status.uidvalidity, uid});
       if (attempts >= settings_.mailbox.max_attempts) {
@@ -114,7 +114,7 @@ int IntakeJob::Poll(mail::ImapClient& imap, bool* more) {
                              : ProcessOrSetAside(*known);
     if (folder.empty()) continue;  // failed this time; counted, tried again next poll
     imap.MoveMessage(inbox, uid, folder);
-    store_.MarkMessageMoved(known->id, folder);
+    store_.messages().MarkMoved(known->id, folder);
   }
   // After an unfinished attempt, one message at a time: a message that crashes the daemon then
   // crashes it alone, and only its own attempts are counted until it is set aside.
@@ -213,13 +213,14 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
                 std::to_string(settings_.mailbox.max_attempts) + "): " + t.error;
         continue;
       }
-      auto earlier = store_.FindMessageByContent(t.sha, t.parsed.message_id);
-      t.row = store_.RecordMessage(
+      auto earlier = store_.messages().FindByContent(t.sha, t.parsed.message_id);
+      t.row = store_.messages().Record(
           {inbox, uidvalidity, t.uid, t.sha, t.parsed.message_id, t.size, t.headers_only});
       if (earlier) {
         // The same message seen before under another UID (redelivery, UIDVALIDITY change).
-        store_.MarkMessageProcessed(t.row, casework::MessageKind::kDuplicate, earlier->request_id,
-                                    "same message as #" + std::to_string(earlier->id));
+        store_.messages().MarkProcessed(t.row, casework::MessageKind::kDuplicate,
+                                        earlier->request_id,
+                                        "same message as #" + std::to_string(earlier->id));
         attempts_.Clear(key);
         t.folder = settings_.mailbox.processed_folder;
         t.log = "message uid " + std::to_string(t.uid) + " is a duplicate of message #" +
@@ -228,7 +229,7 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
       }
       auto savepoint = store_.Mark();
       try {
-        auto record = store_.FindMessage(inbox, uidvalidity, t.uid);
+        auto record = store_.messages().Find(inbox, uidvalidity, t.uid);
         auto began = std::chrono::steady_clock::now();
         t.folder = ProcessRecorded(*record, t.parsed, &t.log);
         savepoint.Release();
@@ -256,7 +257,7 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
   for (const auto& [folder, moved] : by_folder) imap.MoveMessages(inbox, moved, folder);
   auto txn = store_.Begin();
   for (const auto& t : batch)
-    if (!t.folder.empty()) store_.MarkMessageMoved(t.row, t.folder);
+    if (!t.folder.empty()) store_.messages().MarkMoved(t.row, t.folder);
   txn.Commit();
   return static_cast<int>(batch.size());
 }
@@ -275,12 +276,12 @@ void IntakeJob::SetAside(mail::ImapClient& imap, std::uint32_t uidvalidity, std:
   std::int64_t row = 0;
   {
     auto txn = store_.Begin();
-    row = store_.RecordMessage({inbox, uidvalidity, uid, sha, "", size->second, headers_only});
-    MarkFailed(*store_.FindMessage(inbox, uidvalidity, uid), key);
+    row = store_.messages().Record({inbox, uidvalidity, uid, sha, "", size->second, headers_only});
+    MarkFailed(*store_.messages().Find(inbox, uidvalidity, uid), key);
     txn.Commit();
   }
   imap.MoveMessage(inbox, uid, settings_.mailbox.failed_folder);
-  store_.MarkMessageMoved(row, settings_.mailbox.failed_folder);
+  store_.messages().MarkMoved(row, settings_.mailbox.failed_folder);
 }
 
 void IntakeJob::MarkFailed(const casework::MessageRecord& message,
@@ -289,7 +290,7 @@ void IntakeJob::MarkFailed(const casework::MessageRecord& message,
   std::string error = attempts_.LastError(key);
   std::string note = "set aside after " + std::to_string(attempts) + " attempts: " +
                      (error.empty() ? "rtccd stopped while processing it (a crash)" : error);
-  store_.MarkMessageProcessed(message.id, casework::MessageKind::kFailed, std::nullopt, note);
+  store_.messages().MarkProcessed(message.id, casework::MessageKind::kFailed, std::nullopt, note);
   store_.AddEvent(std::nullopt, "rtccd", "message set aside",
                   "message #" + std::to_string(message.id) + " (UID " +
                       std::to_string(message.uid) + ", " + std::to_string(message.size) +
@@ -321,7 +322,7 @@ std::string IntakeJob::ProcessOrSetAside(const casework::MessageRecord& message)
 
 int IntakeJob::ProcessSpooled() {
   int n = 0;
-  for (const auto& m : store_.MessagesToProcess()) {
+  for (const auto& m : store_.messages().ToProcess()) {
     std::string folder = ProcessOrSetAside(m);
     n += !folder.empty() && folder != FolderFor(casework::MessageKind::kFailed);
   }
@@ -427,7 +428,7 @@ std::string IntakeJob::ProcessRecorded(const casework::MessageRecord& record,
                   settings_.mailbox.max_message_bytes,
                   in.unused_attachments};
   if (result.request_id && result.reply &&
-      store_.CountMail(*result.request_id, casework::IntakeReplyKinds()) >=
+      store_.outbox().Count(*result.request_id, casework::IntakeReplyKinds()) >=
           settings_.max_automatic_replies) {
     store_.AddEvent(result.request_id, "rtccd", "reply suppressed",
                     "the cap of " + std::to_string(settings_.max_automatic_replies) +
@@ -436,7 +437,7 @@ std::string IntakeJob::ProcessRecorded(const casework::MessageRecord& record,
   } else {
     replies_.QueueIntakeReply(store_, result, ref);
   }
-  store_.MarkMessageProcessed(record.id, result.kind, result.request_id, result.note);
+  store_.messages().MarkProcessed(record.id, result.kind, result.request_id, result.note);
   attempts_.Clear({record.mailbox, record.uidvalidity, record.uid});
   *log = "message #" + std::to_string(record.id) + " from " + m.from_address + ": " +
          casework::Word(result.kind) + (result.request_id ? " " + *result.request_id : "") +

@@ -37,9 +37,9 @@ class IntakeJobTest : public ::testing::Test {
   std::string Deliver(const std::string& raw, bool headers_only = false) {
     static int uid = 0;
     std::string sha = spool_->Put("messages", raw);
-    store_->RecordMessage({"INBOX", 7, ++uid, sha, mail::ParseMimeMessage(raw).message_id,
-                           headers_only ? 40'000'000 : static_cast<std::int64_t>(raw.size()),
-                           headers_only});
+    store_->messages().Record({"INBOX", 7, ++uid, sha, mail::ParseMimeMessage(raw).message_id,
+                               headers_only ? 40'000'000 : static_cast<std::int64_t>(raw.size()),
+                               headers_only});
     return sha;
   }
 
@@ -77,7 +77,7 @@ TEST_F(IntakeJobTest, CompleteRequestIsFiledOnceAndAcknowledged) {
   EXPECT_EQ(requests[0].state, casework::RequestState::kPendingApproval);
   EXPECT_EQ(store_->Probes(requests[0].id).size(), 1u)
       << "the same image attached twice is one probe";
-  auto mail = store_->PendingMail();
+  auto mail = store_->outbox().Pending();
   ASSERT_EQ(mail.size(), 1u);
   EXPECT_EQ(mail[0].kind, casework::ReplyKind::kAcknowledgement);
   auto ack = mail::ParseMimeMessage(mail[0].raw);
@@ -88,7 +88,7 @@ TEST_F(IntakeJobTest, CompleteRequestIsFiledOnceAndAcknowledged) {
 TEST_F(IntakeJobTest, MissingPiecesAreListedInTheReply) {
   Deliver(Request("det@pd.test", "", "Please run this.", 0));
   job_->ProcessSpooled();
-  auto mail = store_->PendingMail();
+  auto mail = store_->outbox().Pending();
   ASSERT_EQ(mail.size(), 1u);
   EXPECT_EQ(mail[0].kind, casework::ReplyKind::kNeedsInfo);
   std::string body = mail::ParseMimeMessage(mail[0].raw).text_body;
@@ -103,9 +103,9 @@ TEST_F(IntakeJobTest, StrangersAndRobotsGetNoReply) {
   Deliver(Request("det@pd.test", "Auto-Submitted: auto-replied\r\n", "I am out of the office", 0));
   Deliver(Request("mailer-daemon@pd.test", "", "Delivery failed", 0));
   EXPECT_EQ(job_->ProcessSpooled(), 3);
-  EXPECT_TRUE(store_->PendingMail().empty());
+  EXPECT_TRUE(store_->outbox().Pending().empty());
   EXPECT_TRUE(store_->ListRequests().empty());
-  EXPECT_TRUE(store_->MessagesToProcess().empty());
+  EXPECT_TRUE(store_->messages().ToProcess().empty());
 }
 
 TEST_F(IntakeJobTest, AMessageThatFailsDoesNotBlockTheOthersAndIsKeptForRetry) {
@@ -114,7 +114,7 @@ TEST_F(IntakeJobTest, AMessageThatFailsDoesNotBlockTheOthersAndIsKeptForRetry) {
   Deliver(Request("det2@pd.test", "", "Incident Type: Theft\nPurpose: witness", 1));
   std::filesystem::remove(spool_->PathOf("messages", bad));  // e.g. a damaged disk
   EXPECT_EQ(job_->ProcessSpooled(), 1);
-  auto left = store_->MessagesToProcess();
+  auto left = store_->messages().ToProcess();
   ASSERT_EQ(left.size(), 1u) << "the failed message is kept, not dropped";
   EXPECT_EQ(left[0].sha256, bad);
   EXPECT_EQ(store_->ListRequests().size(), 1u);
@@ -129,11 +129,11 @@ TEST_F(IntakeJobTest, AMessageThatKeepsFailingIsSetAsideAfterItsAttempts) {
   std::filesystem::remove(spool_->PathOf("messages", bad));
   for (int attempt = 1; attempt <= 3; ++attempt) {
     EXPECT_EQ(job_->ProcessSpooled(), 0);
-    ASSERT_EQ(store_->MessagesToProcess().size(), 1u) << "kept for attempt " << attempt + 1;
+    ASSERT_EQ(store_->messages().ToProcess().size(), 1u) << "kept for attempt " << attempt + 1;
   }
   EXPECT_EQ(job_->ProcessSpooled(), 0) << "the fourth time it is set aside, not processed";
-  EXPECT_TRUE(store_->MessagesToProcess().empty());
-  auto failed = store_->FindMessage("INBOX", 7, store_->FindMessageByContent(bad, "")->uid);
+  EXPECT_TRUE(store_->messages().ToProcess().empty());
+  auto failed = store_->messages().Find("INBOX", 7, store_->messages().FindByContent(bad, "")->uid);
   ASSERT_TRUE(failed);
   ASSERT_EQ(failed->kind, casework::MessageKind::kFailed);
   EXPECT_NE(failed->note.find("set aside after 3 attempts"), std::string::npos) << failed->note;
@@ -143,7 +143,7 @@ TEST_F(IntakeJobTest, AMessageThatKeepsFailingIsSetAsideAfterItsAttempts) {
   ASSERT_TRUE(event.Step()) << "the trail says which message was set aside";
   EXPECT_NE(event.Text(0).find(bad), std::string::npos) << event.Text(0);
   EXPECT_NE(event.Text(0).find("rtcc-failed"), std::string::npos) << event.Text(0);
-  EXPECT_TRUE(store_->PendingMail().empty()) << "nobody is answered about it";
+  EXPECT_TRUE(store_->outbox().Pending().empty()) << "nobody is answered about it";
 }
 
 // Issue 9: a message of 10,000 photographs does not become a request of 10,000 probes; those over
@@ -162,7 +162,7 @@ TEST_F(IntakeJobTest, PhotosOverTheCapAreNamedNotSearched) {
   auto requests = store_->ListRequests();
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(store_->Probes(requests[0].id).size(), 20u);
-  auto mail = store_->PendingMail();
+  auto mail = store_->outbox().Pending();
   ASSERT_EQ(mail.size(), 1u);
   EXPECT_NE(mail[0].raw.find("5 more photo(s) (p20.jpg, ...) were not used: at most 20"),
             std::string::npos)
@@ -200,7 +200,7 @@ TEST_F(IntakeJobTest, AStrangersMailIsQuarantinedUnread) {
   Deliver(raw);
   EXPECT_EQ(job_->ProcessSpooled(), 1);
   EXPECT_TRUE(store_->ListRequests().empty());
-  EXPECT_TRUE(store_->PendingMail().empty());
+  EXPECT_TRUE(store_->outbox().Pending().empty());
   EXPECT_FALSE(std::filesystem::exists(dir_ / "spool/probes") &&
                !std::filesystem::is_empty(dir_ / "spool/probes"))
       << "a stranger's photo is not kept";
@@ -226,7 +226,7 @@ TEST_F(IntakeJobTest, OutcomeInReplyToRtccsOwnMailIsRecordedOnlyThere) {
                            store_->Searches(id).back());
     txn.Commit();
   }
-  std::string results_id = store_->Mail(id).back().message_id;
+  std::string results_id = store_->outbox().ForRequest(id).back().message_id;
   ASSERT_EQ(tokens_.Verify(results_id), id);
 
   // A reply that only carries the subject tag: not recorded, and told why.
@@ -235,7 +235,7 @@ TEST_F(IntakeJobTest, OutcomeInReplyToRtccsOwnMailIsRecordedOnlyThere) {
           "Outcome: positive identification\r\n");
   job_->ProcessSpooled();
   EXPECT_FALSE(store_->SearchLog()[0].positive_identification.has_value());
-  EXPECT_EQ(store_->Mail(id).back().kind, casework::ReplyKind::kOutcomeNeedsThread);
+  EXPECT_EQ(store_->outbox().ForRequest(id).back().kind, casework::ReplyKind::kOutcomeNeedsThread);
 
   // A forged token (right shape, wrong HMAC) is no better than none.
   std::string forged = results_id;
@@ -251,7 +251,7 @@ TEST_F(IntakeJobTest, OutcomeInReplyToRtccsOwnMailIsRecordedOnlyThere) {
   job_->ProcessSpooled();
   EXPECT_EQ(store_->SearchLog()[0].positive_identification, false);
   EXPECT_EQ(store_->GetRequest(id).state, casework::RequestState::kClosed);
-  EXPECT_EQ(store_->Mail(id).back().kind, casework::ReplyKind::kOutcomeRecorded);
+  EXPECT_EQ(store_->outbox().ForRequest(id).back().kind, casework::ReplyKind::kOutcomeRecorded);
 }
 
 TEST_F(IntakeJobTest, AutomaticRepliesPerRequestAreCapped) {
@@ -262,8 +262,8 @@ TEST_F(IntakeJobTest, AutomaticRepliesPerRequestAreCapped) {
     Deliver("From: det@pd.test\r\nSubject: Re: [" + id + "]\r\nMessage-ID: <loop" +
             std::to_string(i) + "@pd.test>\r\n\r\nstill nothing\r\n");
   job_->ProcessSpooled();
-  EXPECT_EQ(store_->CountMail(id, {casework::ReplyKind::kNeedsInfo}), kReplyCap);
-  EXPECT_TRUE(store_->MessagesToProcess().empty()) << "capped messages are still recorded";
+  EXPECT_EQ(store_->outbox().Count(id, {casework::ReplyKind::kNeedsInfo}), kReplyCap);
+  EXPECT_TRUE(store_->messages().ToProcess().empty()) << "capped messages are still recorded";
 }
 
 TEST_F(IntakeJobTest, OversizeMessageIsToldFromItsHeaderAlone) {
@@ -271,7 +271,7 @@ TEST_F(IntakeJobTest, OversizeMessageIsToldFromItsHeaderAlone) {
           true);
   job_->ProcessSpooled();
   EXPECT_TRUE(store_->ListRequests().empty());
-  auto mail = store_->PendingMail();
+  auto mail = store_->outbox().Pending();
   ASSERT_EQ(mail.size(), 1u);
   EXPECT_EQ(mail[0].kind, casework::ReplyKind::kTooLarge);
   EXPECT_EQ(mail[0].recipient, "det@pd.test");

@@ -21,7 +21,7 @@ int SendPendingMail(casework::Store& store, mail::SmtpClient& smtp, mail::ImapCl
                     const OutboxSettings& settings) {
   const bool check_sent = settings.sent_copy != config::SentCopy::kNone;
   int sent = 0;
-  for (const auto& m : store.PendingMail()) {
+  for (const auto& m : store.outbox().Pending()) {
     const std::string kind(ToString(m.kind));
     const std::string what =
         kind + " reply for " + m.request_id.value_or("-") + " to " + m.recipient;
@@ -47,11 +47,11 @@ int SendPendingMail(casework::Store& store, mail::SmtpClient& smtp, mail::ImapCl
         continue;
       }
     }
-    store.MarkMailSending(m.id);  // committed (autocommit) before the message leaves
+    store.outbox().MarkSending(m.id);  // committed (autocommit) before the message leaves
     try {
       smtp.Send(settings.envelope_from, {m.recipient}, m.raw);
     } catch (const mail::MailError& e) {
-      store.MarkMailFailed(m.id, e.what(), e.maybe_delivered());
+      store.outbox().MarkFailed(m.id, e.what(), e.maybe_delivered());
       spdlog::warn("{} not sent yet (attempt {}): {}", what, m.attempts + 1, e.what());
       continue;
     }

@@ -133,7 +133,7 @@ std::int64_t ReplyComposer::Queue(casework::Store& store,
   // RFC 3834: automatic replies say so, and ask other robots not to answer them.
   m.extra_headers = {{"Auto-Submitted", "auto-replied"}, {"X-Auto-Response-Suppress", "All"}};
   if (request_id) m.extra_headers.push_back({"X-RTCC-Request", *request_id});
-  return store.QueueMail(request_id, kind, m.message_id, to, mail::BuildMessage(m));
+  return store.outbox().Queue(request_id, kind, m.message_id, to, mail::BuildMessage(m));
 }
 
 templates::RenderedText ReplyComposer::Render(ReplyKind kind, const mstch::map& context) const {
@@ -145,7 +145,8 @@ void ReplyComposer::QueueForRequest(casework::Store& store, const RequestRecord&
   mstch::map ctx = BaseContext(r, identity_);
   for (auto& [k, v] : extra) ctx.insert_or_assign(k, v);
   std::string parent = in_reply_to.empty() ? r.thread_message_id : in_reply_to;
-  Queue(store, r.id, r.requestor, kind, Render(kind, ctx), parent, store.ThreadMessageIds(r.id));
+  Queue(store, r.id, r.requestor, kind, Render(kind, ctx), parent,
+        store.messages().ThreadMessageIds(r.id));
 }
 
 bool ReplyComposer::QueueIntakeReply(casework::Store& store, const casework::IntakeResult& result,
@@ -381,10 +382,10 @@ void ReplyComposer::QueueResults(casework::Store& store, const RequestRecord& r,
   auto text = RenderResults(r, approval, s, faces, probes, store.SearchProbes(s.id));
   std::int64_t outbox_id =
       Queue(store, r.id, r.requestor, ReplyKind::kResults, text, r.thread_message_id,
-            store.ThreadMessageIds(r.id), CropAttachments(faces, probes));
+            store.messages().ThreadMessageIds(r.id), CropAttachments(faces, probes));
   int listed = 0;
   for (const auto& f : faces) listed += static_cast<int>(f.candidates.size());
-  store.RecordCandidatesListed(outbox_id, listed);  // the audit re-checks it (4.5.3.2)
+  store.outbox().RecordCandidatesListed(outbox_id, listed);  // the audit re-checks it (4.5.3.2)
 }
 
 void ReplyComposer::SelfCheck() const {

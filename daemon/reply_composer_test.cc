@@ -31,7 +31,7 @@ class ReplyComposerTest : public ::testing::Test {
   // with no face and one unreadable probe.
   std::pair<casework::RequestRecord, casework::SearchRecord> Searched() {
     auto txn = store_->Begin();
-    store_->RecordMessage({"INBOX", 1, 1, "s", "orig@pd.test", 1});
+    store_->messages().Record({"INBOX", 1, 1, "s", "orig@pd.test", 1});
     casework::IncomingMail m;
     m.message_row = 1;
     m.from_address = "det@pd.test";
@@ -87,7 +87,7 @@ class ReplyComposerTest : public ::testing::Test {
     auto txn = store_->Begin();
     composer.QueueResults(*store_, request, *store_->LatestDecision(request.id), search);
     txn.Commit();
-    auto mail = store_->Mail(request.id);
+    auto mail = store_->outbox().ForRequest(request.id);
     EXPECT_EQ(mail.size(), 1u);
     return mail::ParseMimeMessage(mail.at(0).raw);
   }
@@ -128,7 +128,7 @@ TEST_F(ReplyComposerTest, ResultsCarryEveryCandidateAndEveryCaveatInTheThread) {
   composer.QueueResults(*store_, request, *store_->LatestDecision(request.id), search);
   txn.Commit();
 
-  auto mail = store_->Mail(request.id);
+  auto mail = store_->outbox().ForRequest(request.id);
   ASSERT_EQ(mail.size(), 1u);
   EXPECT_EQ(mail[0].kind, casework::ReplyKind::kResults);
   EXPECT_EQ(mail[0].recipient, "det@pd.test");
@@ -279,7 +279,7 @@ TEST_F(ReplyComposerTest, ALineBreakEncodedInTheSubjectIsAnsweredOnOneLine) {
   templates::TemplateSet set(RTCC_TEMPLATES_DIR, RequiredTemplates());
   ReplyComposer composer(set, identity_, tokens_);
   auto txn = store_->Begin();
-  store_->RecordMessage({"INBOX", 1, 1, "s", incoming.message_id, 1});
+  store_->messages().Record({"INBOX", 1, 1, "s", incoming.message_id, 1});
   casework::IncomingMail m;
   m.message_row = 1;
   m.from_address = "det@pd.test";
@@ -291,7 +291,7 @@ TEST_F(ReplyComposerTest, ALineBreakEncodedInTheSubjectIsAnsweredOnOneLine) {
   IncomingRef ref{m.from_address, "", m.subject, m.message_id, {}, "", 1, 100, {}};
   EXPECT_NO_THROW(composer.QueueIntakeReply(*store_, result, ref));
   txn.Commit();
-  auto mail = store_->Mail(*result.request_id);
+  auto mail = store_->outbox().ForRequest(*result.request_id);
   ASSERT_EQ(mail.size(), 1u);
   auto header = mail::HeaderSection(mail[0].raw);
   EXPECT_EQ(header.find("\r\nBcc:"), std::string::npos);

@@ -150,7 +150,8 @@ int QueueDenialNotices(casework::Store& store, ReplyComposer& replies) {
   int queued = 0;
   for (const auto& r : store.ListRequests(casework::RequestState::kDenied)) {
     bool told = false;
-    for (const auto& m : store.Mail(r.id)) told = told || m.kind == casework::ReplyKind::kDenied;
+    for (const auto& m : store.outbox().ForRequest(r.id))
+      told = told || m.kind == casework::ReplyKind::kDenied;
     if (told) continue;
     auto txn = store.Begin();
     replies.QueueDenied(store, r, *store.LatestDecision(r.id));

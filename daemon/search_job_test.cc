@@ -92,7 +92,7 @@ class SearchJobTest : public ::testing::Test {
   std::string Approved(const std::vector<std::string>& probes) {
     auto txn = store_->Begin();
     casework::IncomingMail m;
-    m.message_row = store_->RecordMessage({"INBOX", 1, 1, "sha-m", "m@pd.test", 10});
+    m.message_row = store_->messages().Record({"INBOX", 1, 1, "sha-m", "m@pd.test", 10});
     m.from_address = "det@pd.test";
     m.message_id = "m@pd.test";
     m.incident_type = "Robbery";
@@ -165,7 +165,7 @@ TEST_F(SearchJobTest, TheSearchRowCanBeReproducedAndEachFaceKeepsItsQualityAndCr
   EXPECT_EQ(f.candidates[0].subject_id, "Subject_A");
 
   // The reply carries the crop and says what became of the other two probes.
-  auto mail = store_->Mail(id);
+  auto mail = store_->outbox().ForRequest(id);
   ASSERT_EQ(mail.size(), 1u);
   auto parsed = mail::ParseMimeMessage(mail[0].raw);
   ASSERT_EQ(parsed.images.size(), 1u);

@@ -479,7 +479,7 @@ void Compose(const Fields& f, const std::string& subject, const std::vector<std:
     Check(false);  // a reply to mail anyone can send must not fail: the request would be stuck
   }
   Check(queued);
-  auto mail = store.PendingMail();
+  auto mail = store.outbox().Pending();
   Check(mail.size() == 1);
   const std::string& raw = mail[0].raw;
   CheckReplyHeader(raw);

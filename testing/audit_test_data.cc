@@ -76,8 +76,8 @@ void AuditTestData::Search(const std::string& name, const std::string& request,
 
 void AuditTestData::Reply(const std::string& name, const std::string& request, int listed,
                           const std::string& at, const std::string& sent_at) {
-  auto o = store_.QueueMail(id(request), ReplyKind::kResults, "<" + name + "@rtcc.example>",
-                            "requestor@pd.example", "raw message");
+  auto o = store_.outbox().Queue(id(request), ReplyKind::kResults, "<" + name + "@rtcc.example>",
+                                 "requestor@pd.example", "raw message");
   replies_[name] = o;
   Set("outbox", "created_at", at, std::to_string(o));
   Set("outbox", "candidates_listed", std::to_string(listed), std::to_string(o));

@@ -386,8 +386,8 @@ void PrintTo(const CorpusCase& c, std::ostream* os) { *os << c.file; }
 
 void SendAllQueued(casework::Store& store) {
   auto txn = store.Begin();
-  for (const auto& m : store.PendingMail()) {
-    store.MarkMailSending(m.id);
+  for (const auto& m : store.outbox().Pending()) {
+    store.outbox().MarkSending(m.id);
     casework::MarkReplySent(store, m);
   }
   txn.Commit();

@@ -68,7 +68,7 @@ class CorpusOverImap : public ::testing::Test {
     mail::MailboxStatus before = imap.Examine("INBOX");
     imap.Append("INBOX", raw);
     EXPECT_EQ(rtcc.job.Poll(imap), 1);
-    auto row = rtcc.store.FindMessage("INBOX", before.uidvalidity, before.uidnext);
+    auto row = rtcc.store.messages().Find("INBOX", before.uidvalidity, before.uidnext);
     if (!row) throw std::runtime_error("the appended message was not recorded");
     return *row;
   }
@@ -97,7 +97,7 @@ TEST_F(CorpusOverImap, EveryMessageEndsWhereItsCaseSays) {
       prior.request_id = *first.request_id;
       if (c.searched) testing::ApproveSearchAndAnswer(rtcc.store, rtcc.replies, prior.request_id);
       testing::SendAllQueued(rtcc.store);
-      prior.rtcc_message_id = rtcc.store.Mail(prior.request_id).back().message_id;
+      prior.rtcc_message_id = rtcc.store.outbox().ForRequest(prior.request_id).back().message_id;
     }
     std::string raw = testing::LoadCorpusMessage(c, prior, &no_heic_encoder);
     if (no_heic_encoder) continue;
@@ -122,7 +122,7 @@ TEST_F(CorpusOverImap, EveryMessageEndsWhereItsCaseSays) {
       EXPECT_EQ(r.state, *c.state) << casework::ToString(r.state);
       EXPECT_EQ(rtcc.store.Probes(r.id).size(), static_cast<std::size_t>(c.probes));
     }
-    auto queued = rtcc.store.PendingMail();
+    auto queued = rtcc.store.outbox().Pending();
     if (!c.reply) {
       EXPECT_TRUE(queued.empty()) << ToString(queued.front().kind);
     } else {

@@ -72,7 +72,7 @@ TEST(CrashRecovery, KilledFiftyTimesLosesNothingAndDoublesNothing) {
   site.StartDaemon();
   auto settled = [&] {
     auto store = site.Store();
-    if (store.ListRequests().size() < kRequests || !store.PendingMail().empty()) return false;
+    if (store.ListRequests().size() < kRequests || !store.outbox().Pending().empty()) return false;
     return store.ListRequests(casework::RequestState::kSearching).empty() &&
            store.ListRequests(casework::RequestState::kResultsSent).empty() &&
            site.mail().Messages("RTCC", "INBOX").empty();
@@ -83,7 +83,7 @@ TEST(CrashRecovery, KilledFiftyTimesLosesNothingAndDoublesNothing) {
   {
     auto store = site.Store();
     ASSERT_TRUE(settled()) << store.ListRequests().size() << " of " << kRequests
-                           << " requests filed, " << store.PendingMail().size()
+                           << " requests filed, " << store.outbox().Pending().size()
                            << " replies unsent, " << site.mail().Messages("RTCC", "INBOX").size()
                            << " messages left in the inbox";
   }
@@ -121,7 +121,7 @@ TEST(CrashRecovery, KilledFiftyTimesLosesNothingAndDoublesNothing) {
   EXPECT_TRUE(site.mail().Messages("RTCC", "INBOX").empty());
   EXPECT_EQ(site.mail().Messages("RTCC", "rtcc-processed").size(),
             static_cast<std::size_t>(kRequests));
-  EXPECT_TRUE(store.MessagesToProcess().empty());
+  EXPECT_TRUE(store.messages().ToProcess().empty());
 }
 
 }  // namespace

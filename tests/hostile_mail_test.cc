@@ -90,8 +90,8 @@ class HostileIntake : public ::testing::TestWithParam<Case> {
   // Spools and records `raw` as intake's fetch would; returns its UID.
   std::int64_t Deliver(const std::string& raw) {
     std::string sha = spool_->Put("messages", raw);
-    store_->RecordMessage({"INBOX", 7, ++uid_, sha, mail::ParseMimeMessage(raw).message_id,
-                           static_cast<std::int64_t>(raw.size()), false});
+    store_->messages().Record({"INBOX", 7, ++uid_, sha, mail::ParseMimeMessage(raw).message_id,
+                               static_cast<std::int64_t>(raw.size()), false});
     return uid_;
   }
 
@@ -121,16 +121,16 @@ TEST_P(HostileIntake, EndsWithOneDispositionAndNormalMailStillFlows) {
   const int max_attempts = config::MailboxSettings{}.max_attempts;
   for (int attempt = 0; attempt <= max_attempts; ++attempt) {
     ASSERT_NO_THROW(job_->ProcessSpooled());
-    if (store_->MessagesToProcess().empty()) break;
+    if (store_->messages().ToProcess().empty()) break;
   }
-  auto row = store_->FindMessage("INBOX", 7, uid);
+  auto row = store_->messages().Find("INBOX", 7, uid);
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->status, casework::MessageStatus::kProcessed) << "still waiting for a retry";
   ASSERT_TRUE(row->kind.has_value());
   std::cout << "  -> " << casework::Word(row->kind)
             << (row->request_id ? " " + *row->request_id : "") << " (" << row->note.substr(0, 200)
             << ")" << std::endl;
-  auto pending = store_->PendingMail();
+  auto pending = store_->outbox().Pending();
   if (c.from == kOutsider) {
     EXPECT_EQ(row->kind, casework::MessageKind::kUnauthorized);
     EXPECT_EQ(job_->FolderFor(*row->kind), "rtcc-quarantine");
@@ -146,13 +146,14 @@ TEST_P(HostileIntake, EndsWithOneDispositionAndNormalMailStillFlows) {
   std::int64_t normal = Deliver(RequestMessage(kAllowed, "FR request after " + c.name,
                                                "normal-" + c.name + "@pd.test", kFields, {kProbe}));
   ASSERT_NO_THROW(job_->ProcessSpooled());
-  auto filed = store_->FindMessage("INBOX", 7, normal);
+  auto filed = store_->messages().Find("INBOX", 7, normal);
   ASSERT_TRUE(filed.has_value());
   EXPECT_EQ(filed->kind, casework::MessageKind::kRequest);
   ASSERT_TRUE(filed->request_id.has_value());
-  EXPECT_EQ(store_->Mail(*filed->request_id).size(), 1u);
-  EXPECT_EQ(store_->Mail(*filed->request_id).at(0).kind, casework::ReplyKind::kAcknowledgement);
-  EXPECT_TRUE(store_->MessagesToProcess().empty());
+  EXPECT_EQ(store_->outbox().ForRequest(*filed->request_id).size(), 1u);
+  EXPECT_EQ(store_->outbox().ForRequest(*filed->request_id).at(0).kind,
+            casework::ReplyKind::kAcknowledgement);
+  EXPECT_TRUE(store_->messages().ToProcess().empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, HostileIntake, ::testing::ValuesIn(AllCases()), CaseName);
@@ -244,7 +245,7 @@ TEST(HostileMail, RtccdSurvivesTheCorpusAndFilesTheNextRequest) {
     return std::nullopt;
   };
   auto acknowledged = [&](const std::string& id) {
-    for (const auto& o : site.Store().Mail(id))
+    for (const auto& o : site.Store().outbox().ForRequest(id))
       if (o.kind == casework::ReplyKind::kAcknowledgement &&
           o.state == casework::OutboxState::kSent)
         return true;

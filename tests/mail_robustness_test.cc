@@ -35,9 +35,9 @@ class MailRobustness : public ::testing::Test {
     m.subject = "notice " + id;
     m.message_id = id;
     m.text_body = "hello\n";
-    store.QueueMail(std::nullopt, casework::ReplyKind::kAcknowledgement, id, "detective@pd.test",
-                    mail::BuildMessage(m));
-    for (const auto& o : store.PendingMail())
+    store.outbox().Queue(std::nullopt, casework::ReplyKind::kAcknowledgement, id,
+                         "detective@pd.test", mail::BuildMessage(m));
+    for (const auto& o : store.outbox().Pending())
       if (o.message_id == id) return o;
     throw std::runtime_error("not queued");
   }
@@ -62,9 +62,9 @@ TEST_F(MailRobustness, AnInterruptedSendIsNeverRepeatedNorLost) {
     smtp.password = site.mail().Get("RTCC_PASSWORD");
     smtp.ca_file = site.mail().Get("CA_FILE");
     mail::SmtpClient(smtp).Send("rtcc@pd.test", {"detective@pd.test"}, went_out.raw);
-    store.MarkMailSending(went_out.id);
+    store.outbox().MarkSending(went_out.id);
     // 2. Marked as being sent, then the daemon died before handing it over: it did not go out.
-    store.MarkMailSending(Queue(store, "never-left@pd.test").id);
+    store.outbox().MarkSending(Queue(store, "never-left@pd.test").id);
   }
   // The provider's copy of (1) reaches the Sent folder.
   ASSERT_EQ(site.mail().WaitForMessages("RTCC", 1, "Sent").size(), 1u);
@@ -78,7 +78,7 @@ TEST_F(MailRobustness, AnInterruptedSendIsNeverRepeatedNorLost) {
   EXPECT_EQ(CountSubject(inbox, "notice went-out@pd.test"), 1)
       << "sent before the crash: not again";
   EXPECT_EQ(CountSubject(inbox, "notice never-left@pd.test"), 1) << "never left: sent once now";
-  EXPECT_TRUE(site.Store().PendingMail().empty());
+  EXPECT_TRUE(site.Store().outbox().Pending().empty());
 }
 
 TEST_F(MailRobustness, OversizeMessageIsAnsweredFromItsHeaderAndKept) {
@@ -146,7 +146,7 @@ TEST_F(MailRobustness, AnImapOutageMidStreamLosesNothing) {
   EXPECT_EQ(per_message.size(), 8u) << "every message filed exactly once";
   for (const auto& r : store.ListRequests()) {
     int acks = 0;
-    for (const auto& m : store.Mail(r.id))
+    for (const auto& m : store.outbox().ForRequest(r.id))
       acks += m.kind == casework::ReplyKind::kAcknowledgement &&
               m.state == casework::OutboxState::kSent;
     EXPECT_EQ(acks, 1) << r.id << ": one acknowledgement each, handed to SMTP";
@@ -193,12 +193,13 @@ TEST_F(MailRobustness, OAuth2BearerTokensForImapAndSmtp) {
   EXPECT_EQ(site.Store().ListRequests().size(), 1u) << "IMAP logged in with the command's token\n"
                                                     << first.output;
   EXPECT_NE(first.output.find("not sent yet"), std::string::npos) << first.output;
-  EXPECT_EQ(site.Store().PendingMail().size(), 1u) << "the acknowledgement waits, it is not lost";
+  EXPECT_EQ(site.Store().outbox().Pending().size(), 1u)
+      << "the acknowledgement waits, it is not lost";
 
   mint(3600);
   auto second = site.Daemon(1);
   ASSERT_EQ(second.exit_code, 0) << second.output;
-  EXPECT_TRUE(site.Store().PendingMail().empty()) << second.output;
+  EXPECT_TRUE(site.Store().outbox().Pending().empty()) << second.output;
   EXPECT_EQ(site.mail().WaitForMessages("REQUESTOR", 1).size(), 1u);
   std::ifstream log(std::filesystem::path(mail_dir) / "log/dovecot.log");
   std::string text((std::istreambuf_iterator<char>(log)), {});

@@ -73,7 +73,8 @@ class PoisonMessage : public ::testing::Test {
     auto s = store.db().Prepare("SELECT uid FROM messages WHERE kind = ? ORDER BY id");
     s.Bind(1, ToString(kind));
     std::vector<casework::MessageRecord> out;
-    while (s.Step()) out.push_back(*store.FindMessage("INBOX", FindUidValidity(store), s.Int(0)));
+    while (s.Step())
+      out.push_back(*store.messages().Find("INBOX", FindUidValidity(store), s.Int(0)));
     return out;
   }
   static std::int64_t FindUidValidity(casework::Store& store) {
@@ -95,7 +96,7 @@ class PoisonMessage : public ::testing::Test {
     ASSERT_EQ(store.ListRequests().size(), requests);
     for (const auto& r : store.ListRequests()) {
       int acks = 0;
-      for (const auto& m : store.Mail(r.id))
+      for (const auto& m : store.outbox().ForRequest(r.id))
         acks += m.kind == casework::ReplyKind::kAcknowledgement &&
                 m.state == casework::OutboxState::kSent;
       EXPECT_EQ(acks, 1) << r.id << " (" << r.subject << ")";
@@ -153,7 +154,7 @@ TEST_F(PoisonMessage, AnAbortAndAnErrorAreSetAsideTooAndNothingIsAnsweredAboutTh
   EXPECT_NE(notes.find("injected fault"), std::string::npos) << "the error is the reason given\n"
                                                              << notes;
   EXPECT_EQ(site.mail().Messages("RTCC", "rtcc-failed").size(), 2u);
-  EXPECT_TRUE(site.Store().PendingMail().empty());
+  EXPECT_TRUE(site.Store().outbox().Pending().empty());
   EXPECT_EQ(site.mail().WaitForMessages("REQUESTOR", 1).size(), 1u)
       << "one acknowledgement, for the fine request only";
 }
@@ -180,7 +181,7 @@ TEST_F(PoisonMessage, TheReportedMessageNoLongerStopsTheDesk) {
 
   auto filed = [&] {
     for (const auto& r : site.Store().ListRequests())
-      for (const auto& m : site.Store().Mail(r.id))
+      for (const auto& m : site.Store().outbox().ForRequest(r.id))
         if (r.subject == "photo next" && m.kind == casework::ReplyKind::kAcknowledgement &&
             m.state == casework::OutboxState::kSent)
           return true;
@@ -203,11 +204,11 @@ TEST_F(PoisonMessage, TheReportedMessageNoLongerStopsTheDesk) {
   for (const auto& r : store.ListRequests())
     if (r.subject == "hello") {
       EXPECT_EQ(r.state, casework::RequestState::kNeedsInfo);
-      for (const auto& m : store.Mail(r.id))
+      for (const auto& m : store.outbox().ForRequest(r.id))
         asked = asked || m.kind == casework::ReplyKind::kNeedsInfo;
     }
   EXPECT_TRUE(asked) << "the detective is told what is missing";
-  for (const auto& m : store.PendingMail())
+  for (const auto& m : store.outbox().Pending())
     EXPECT_EQ(m.recipient.find("outside.test"), std::string::npos);
   auto s = store.db().Prepare("SELECT count(*) FROM outbox WHERE recipient LIKE '%outside.test%'");
   s.Step();
