@@ -9,25 +9,17 @@
 
 #include "casework/schema.h"
 #include "casework/store.h"
+#include "testing/temp_store.h"
 
 namespace rtcc::casework {
 namespace {
 
-class AuditTrail : public ::testing::Test {
+class AuditTrail : public testing::TempStoreTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rtcc-trail-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::make_unique<Store>(dir_ / "rtcc.sqlite");
+    TempStoreTest::SetUp();
     for (int i = 1; i <= 5; ++i)
       store_->AddEvent(std::nullopt, "analyst", "action " + std::to_string(i), "detail");
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
   // Changes the file behind the store's back, as someone with the sqlite3 shell would: the
   // triggers go first (they are in the file too, so an attacker can drop them).
@@ -40,9 +32,6 @@ class AuditTrail : public ::testing::Test {
     sqlite3_free(error);
     sqlite3_close(db);
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 // Every existing database's trail is verified against this canonical form: a change of it would

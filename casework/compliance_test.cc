@@ -12,25 +12,13 @@
 #include "casework/retention.h"
 #include "casework/spool.h"
 #include "casework/workflow.h"
+#include "testing/temp_store.h"
 
 namespace rtcc::casework {
 namespace {
 
-class Compliance : public ::testing::Test {
+class Compliance : public testing::TempStoreTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rtcc-compliance-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::make_unique<Store>(dir_ / "rtcc.sqlite");
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   IntakeResult File(const std::string& purpose, const std::string& notes = "",
                     const std::string& from = "det@pd.test") {
     static int n = 0;
@@ -100,8 +88,6 @@ class Compliance : public ::testing::Test {
                       "'");
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
   SenderPolicy senders_{{"pd.test"}, {}};
 };
 

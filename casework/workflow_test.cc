@@ -6,24 +6,13 @@
 
 #include <algorithm>
 
+#include "testing/temp_store.h"
+
 namespace rtcc::casework {
 namespace {
 
-class WorkflowTest : public ::testing::Test {
+class WorkflowTest : public testing::TempStoreTest {
  protected:
-  void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("rtcc-wf-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-    store_ = std::make_unique<Store>(path_ / "rtcc.sqlite");
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(path_);
-  }
-
   IncomingMail Mail(std::string message_id) {
     IncomingMail m;
     m.message_row = Record(message_id);
@@ -59,8 +48,6 @@ class WorkflowTest : public ::testing::Test {
     return *r.request_id;
   }
 
-  std::filesystem::path path_;
-  std::unique_ptr<Store> store_;
   SenderPolicy senders_{{"pd.test"}, {}};
 };
 
@@ -357,7 +344,7 @@ TEST_F(WorkflowTest, EventsAreAppendOnlyAndTheDatabaseIsPrivate) {
   EXPECT_THROW(store_->db().Exec("UPDATE events SET actor = 'someone else'"), SqliteError);
   EXPECT_THROW(store_->db().Exec("DELETE FROM events"), SqliteError);
   struct stat st {};
-  ASSERT_EQ(::stat((path_ / "rtcc.sqlite").c_str(), &st), 0);
+  ASSERT_EQ(::stat((dir_ / "rtcc.sqlite").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0077, 0u);
 }
 

@@ -12,6 +12,7 @@
 #include "casework/retention.h"
 #include "casework/spool.h"
 #include "casework/store.h"
+#include "daemon/denial_notice_job.h"
 #include "daemon/intake_job.h"
 #include "daemon/outbox_job.h"
 #include "daemon/reminder_job.h"

@@ -49,12 +49,6 @@ mstch::map BaseContext(const RequestRecord& r, const MailIdentity& id) {
   };
 }
 
-mstch::array Strings(const std::vector<std::string>& items) {
-  mstch::array a;
-  for (const auto& s : items) a.push_back(s);
-  return a;
-}
-
 }  // namespace
 
 const std::vector<std::string>& RequiredTemplates() {
@@ -180,13 +174,13 @@ bool ReplyComposer::QueueIntakeReply(casework::Store& store, const casework::Int
       extra = {{"probes", list},
                {"probe_count", std::to_string(probes.size())},
                {"has_unused_attachments", !in.unused_attachments.empty()},
-               {"unused_attachments", Strings(in.unused_attachments)}};
+               {"unused_attachments", templates::StringList(in.unused_attachments)}};
       break;
     }
     case ReplyKind::kNeedsInfo:
-      extra = {{"missing", Strings(result.missing)},
+      extra = {{"missing", templates::StringList(result.missing)},
                {"has_unused_attachments", !in.unused_attachments.empty()},
-               {"unused_attachments", Strings(in.unused_attachments)}};
+               {"unused_attachments", templates::StringList(in.unused_attachments)}};
       break;
     case ReplyKind::kOutcomeRecorded:
     case ReplyKind::kOutcomeUnclear:
@@ -222,169 +216,27 @@ void ReplyComposer::QueueDenied(casework::Store& store, const RequestRecord& r,
   QueueForRequest(store, r, ReplyKind::kDenied, {{"analyst", d.analyst}, {"reason", d.reason}}, "");
 }
 
-std::string CropName(int probe_index, int face_index) {
-  return "probe" + std::to_string(probe_index) + "-face" + std::to_string(face_index) + ".jpg";
-}
-
-namespace {
-
-std::string ProbeName(const ProbeRecord& p) {
-  return p.filename.empty() ? p.sha256.substr(0, 12) : p.filename;
-}
-
-// One line of the face's measures, in words (policy 4.3.4.1).
-std::string MeasuresLine(const FaceResult& f) {
-  const auto& q = f.quality;
-  return "eyes " + Fixed(q.inter_eye_px, 0) + " px apart, sharpness " + Fixed(q.sharpness, 4) +
-         ", head turned " + Fixed(q.yaw_deg, 0) + " deg and tilted " + Fixed(q.roll_deg, 0) +
-         " deg, brightness " + Fixed(q.brightness, 0) + "/255, contrast " + Fixed(q.contrast, 0) +
-         ", found by the " + (f.detector.empty() ? std::string("face") : f.detector) +
-         " detector (score " + Fixed(f.detector_score, 2) + ")";
-}
-
-mstch::map FaceContext(const FaceResult& f, int probe_index, int& total) {
-  mstch::array cands;
-  for (const auto& c : f.candidates) {
-    cands.push_back(
-        mstch::map{{"rank", std::to_string(c.rank)},
-                   {"subject_id", c.subject_id},
-                   {"distance", Fixed(c.distance, 3)},
-                   // the file name only: server paths stay on the server
-                   {"image_ref", std::filesystem::path(c.image_ref).filename().string()}});
-    ++total;
-  }
-  const bool graded = f.quality.grade.has_value();
-  const bool poor = f.quality.grade == casework::QualityGrade::kPoor;
-  return mstch::map{{"face_index", std::to_string(f.face_index)},
-                    {"x", std::to_string(f.x)},
-                    {"y", std::to_string(f.y)},
-                    {"width", std::to_string(f.width)},
-                    {"height", std::to_string(f.height)},
-                    {"graded", graded},
-                    {"grade", graded ? std::string(ToString(*f.quality.grade)) : std::string()},
-                    {"reasons", Strings(f.quality.reasons)},
-                    {"measures", graded ? MeasuresLine(f) : std::string()},
-                    {"image_signs", Strings(f.quality.image_signs)},
-                    {"poor", poor},
-                    {"poor_warning", casework::PoorQualityWarning()},
-                    {"has_crop", !f.crop_jpeg.empty()},
-                    {"crop", CropName(probe_index, f.face_index)},
-                    {"has_face_candidates", !f.candidates.empty()},
-                    {"candidates", cands}};
-}
-
-mstch::map ProbeContext(const ProbeRecord& p, int probe_index, const std::vector<FaceResult>& faces,
-                        const std::vector<casework::ProbeSearchRecord>& outcomes, int& total) {
-  mstch::array face_list;
-  for (const auto& f : faces)
-    if (f.probe_id == p.id) face_list.push_back(FaceContext(f, probe_index, total));
-  std::string unreadable;
-  for (const auto& o : outcomes)
-    if (o.probe_id == p.id && o.status == casework::ProbeStatus::kUnreadable)
-      unreadable =
-          o.detail.empty() ? std::string("the file is not an image rtcc can read") : o.detail;
-  return mstch::map{{"index", std::to_string(probe_index)},
-                    {"filename", ProbeName(p)},
-                    {"unreadable", !unreadable.empty()},
-                    {"unreadable_detail", unreadable},
-                    {"no_faces", face_list.empty() && unreadable.empty()},
-                    {"faces", face_list}};
-}
-
-// The body must carry what the investigator needs to weigh each face (policy 4.3.4.1), every
-// caveat and candidate (4.3.4, 4.5.3.2) and the threshold: a template that drops any is refused.
-void CheckResults(const std::string& body, const casework::SearchRecord& s,
-                  const std::vector<FaceResult>& faces, int total, const std::string& threshold,
-                  const std::vector<std::string>& crop_names,
-                  const std::vector<ProbeRecord>& probes,
-                  const std::vector<casework::ProbeSearchRecord>& outcomes) {
-  auto require = [&](const std::string& text, const std::string& what) {
-    if (body.find(text) == std::string::npos)
-      throw templates::TemplateError("results template dropped " + what + ": \"" +
-                                     text.substr(0, 60) + "\"");
-  };
-  for (const auto& caveat : casework::ResultCaveats()) require(caveat, "a policy caveat");
-  require(threshold, "the threshold");
-  for (const auto& f : faces) {
-    for (const auto& c : f.candidates) require(c.subject_id, "a candidate");
-    for (const auto& reason : f.quality.reasons) require(reason, "a probe quality reason");
-    if (f.quality.grade == casework::QualityGrade::kPoor)
-      require(casework::PoorQualityWarning(), "the poor-quality warning");
-  }
-  for (const auto& name : crop_names) require(name, "the name of an attached face crop");
-  for (const auto& p : probes) require(ProbeName(p), "a probe");  // none silently dropped
-  for (const auto& o : outcomes)
-    if (o.status == casework::ProbeStatus::kUnreadable && !o.detail.empty())
-      require(o.detail, "why a probe could not be read");
-  if (total != s.candidate_count)
-    throw templates::TemplateError("results reply lists " + std::to_string(total) +
-                                   " candidates, the search found " +
-                                   std::to_string(s.candidate_count));
-}
-
-}  // namespace
-
-std::vector<mail::OutgoingAttachment> CropAttachments(const std::vector<FaceResult>& faces,
-                                                      const std::vector<ProbeRecord>& probes) {
-  std::vector<mail::OutgoingAttachment> out;
-  int index = 0;
-  for (const auto& p : probes) {
-    ++index;
-    for (const auto& f : faces)
-      if (f.probe_id == p.id && !f.crop_jpeg.empty())
-        out.push_back({CropName(index, f.face_index), "image/jpeg", f.crop_jpeg});
-  }
-  return out;
-}
-
-templates::RenderedText ReplyComposer::RenderResults(
-    const RequestRecord& r, const casework::DecisionRecord& approval,
-    const casework::SearchRecord& s, const std::vector<FaceResult>& faces,
-    const std::vector<ProbeRecord>& probes,
-    const std::vector<casework::ProbeSearchRecord>& outcomes) const {
+templates::RenderedText ReplyComposer::RenderResults(const RequestRecord& r,
+                                                     const ResultsFacts& facts) const {
   mstch::map ctx = BaseContext(r, identity_);
-  const std::string threshold = Fixed(s.threshold, 2);
-  ctx.emplace("analyst", approval.analyst);
-  ctx.emplace("approved_at", approval.decided_at);
-  ctx.emplace("searched_at", s.searched_at);
-  ctx.emplace("gallery_faces", std::to_string(s.gallery_faces));
-  ctx.emplace("gallery_subjects",
-              s.gallery_subjects ? std::to_string(*s.gallery_subjects) : std::string("?"));
-  ctx.emplace("gallery_snapshot",
-              s.gallery_snapshot.empty() ? std::string("(not recorded)") : s.gallery_snapshot);
-  ctx.emplace("threshold", threshold);
-  ctx.emplace("model_id", s.model_id);
-  ctx.emplace("engine_settings", s.engine_settings);
-  ctx.emplace("has_engine_settings", !s.engine_settings.empty());
-  ctx.emplace("caveats", Strings(casework::ResultCaveats()));
-  int total = 0;
-  mstch::array probe_list;
-  int index = 0;
-  for (const auto& p : probes)
-    probe_list.push_back(ProbeContext(p, ++index, faces, outcomes, total));
-  std::vector<std::string> crop_names;
-  for (const auto& a : CropAttachments(faces, probes)) crop_names.push_back(a.filename);
-  ctx.emplace("probes", probe_list);
-  ctx.emplace("has_candidates", total > 0);
-  ctx.emplace("has_crops", !crop_names.empty());
-  ctx.emplace("candidate_count", std::to_string(total));
+  AddResultsContext(facts, ctx);
   templates::RenderedText text = Render(ReplyKind::kResults, ctx);
   // The safeguards are the product: never let a results reply out without them.
-  CheckResults(text.body, s, faces, total, threshold, crop_names, probes, outcomes);
+  CheckResultsBody(text.body, facts);
   return text;
 }
 
 void ReplyComposer::QueueResults(casework::Store& store, const RequestRecord& r,
                                  const casework::DecisionRecord& approval,
                                  const casework::SearchRecord& s) {
-  auto faces = store.SearchFaces(s.id);
-  auto probes = store.Probes(r.id);
-  auto text = RenderResults(r, approval, s, faces, probes, store.SearchProbes(s.id));
+  ResultsFacts facts{approval, s, store.SearchFaces(s.id), store.Probes(r.id),
+                     store.SearchProbes(s.id)};
+  auto text = RenderResults(r, facts);
   std::int64_t outbox_id =
       Queue(store, r.id, r.requestor, ReplyKind::kResults, text, r.thread_message_id,
-            store.messages().ThreadMessageIds(r.id), CropAttachments(faces, probes));
+            store.messages().ThreadMessageIds(r.id), CropAttachments(facts.faces, facts.probes));
   int listed = 0;
-  for (const auto& f : faces) listed += static_cast<int>(f.candidates.size());
+  for (const auto& f : facts.faces) listed += static_cast<int>(f.candidates.size());
   store.outbox().RecordCandidatesListed(outbox_id, listed);  // the audit re-checks it (4.5.3.2)
 }
 
@@ -392,32 +244,7 @@ void ReplyComposer::SelfCheck() const {
   RequestRecord r;
   r.id = "RTCC-2000-000000";
   r.requestor = "self-check@invalid";
-  casework::DecisionRecord d{1,
-                             r.id,
-                             casework::Decision::kApproved,
-                             "self-check",
-                             "self-check",
-                             "2000-01-01T00:00:00Z",
-                             "",
-                             casework::DecisionKind::kInitial};
-  casework::SearchRecord s;
-  s.id = 1;
-  s.candidate_count = 2;
-  s.threshold = 0.6;
-  s.gallery_snapshot = std::string(64, 'a');
-  ProbeRecord p{1, r.id, "probe.jpg", "image/jpeg", std::string(64, '0'), 1};
-  ProbeRecord unreadable{2, r.id, "bad.jpg", "image/jpeg", std::string(64, '1'), 1};
-  FaceResult f;
-  f.probe_id = 1;
-  f.face_index = 1;
-  f.quality.grade = casework::QualityGrade::kPoor;
-  f.quality.reasons = {"SELF-CHECK: the eyes are too close together."};
-  f.crop_jpeg = {0xFF, 0xD8, 0xFF};
-  f.candidates = {{1, "SELF-CHECK-SUBJECT-A", "a.jpg", 0.3},
-                  {2, "SELF-CHECK-SUBJECT-B", "b.jpg", 0.5}};
-  RenderResults(r, d, s, {f}, {p, unreadable},
-                {{1, casework::ProbeStatus::kSearched, 1, "", "JPEG"},
-                 {2, casework::ProbeStatus::kUnreadable, 0, "SELF-CHECK: unreadable", ""}});
+  RenderResults(r, SelfCheckResults(r.id));
 }
 
 }  // namespace rtcc::daemon

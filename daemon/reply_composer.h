@@ -10,6 +10,7 @@
 
 #include "casework/store.h"
 #include "casework/workflow.h"
+#include "daemon/results_reply.h"
 #include "daemon/thread_token.h"
 #include "mail/outgoing_message.h"
 #include "templates/template_set.h"
@@ -71,14 +72,9 @@ class ReplyComposer {
   void SelfCheck() const;
 
  private:
-  // Renders the results reply and refuses it (TemplateError) unless it carries every caveat,
-  // candidate, quality reason, poor-quality warning, crop name, probe (with why it was
-  // unreadable, if so) and the threshold.
-  templates::RenderedText RenderResults(
-      const casework::RequestRecord& request, const casework::DecisionRecord& approval,
-      const casework::SearchRecord& search, const std::vector<casework::FaceResult>& faces,
-      const std::vector<casework::ProbeRecord>& probes,
-      const std::vector<casework::ProbeSearchRecord>& outcomes) const;
+  // Renders the results reply and refuses it (TemplateError) unless CheckResultsBody passes.
+  templates::RenderedText RenderResults(const casework::RequestRecord& request,
+                                        const ResultsFacts& facts) const;
   // Renders the template of `kind` with `context`.
   templates::RenderedText Render(casework::ReplyKind kind, const mstch::map& context) const;
   // Renders `kind` for `request` with `extra` context and queues it to the requestor.
@@ -96,16 +92,6 @@ class ReplyComposer {
   MailIdentity identity_;
   const ThreadToken& tokens_;
 };
-
-// "probe2-face1.jpg": the attachment name of a face crop (probe_index: 1-based order of the
-// request's probes, as the results reply numbers them).
-std::string CropName(int probe_index, int face_index);
-
-// The JPEG crops of `faces` as attachments named by CropName, in probe then face order; faces
-// without a crop are left out.
-std::vector<mail::OutgoingAttachment> CropAttachments(
-    const std::vector<casework::FaceResult>& faces,
-    const std::vector<casework::ProbeRecord>& probes);
 
 // "Re: Re: [RTCC-2026-000001] Photo" -> "Photo": the subject without reply prefixes and tags, on
 // one line (line breaks become spaces). Linear in the length of the subject.

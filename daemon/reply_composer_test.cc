@@ -9,24 +9,13 @@
 #include "casework/request_id.h"
 #include "casework/workflow.h"
 #include "mail/mime_message.h"
+#include "testing/temp_store.h"
 
 namespace rtcc::daemon {
 namespace {
 
-class ReplyComposerTest : public ::testing::Test {
+class ReplyComposerTest : public testing::TempStoreTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rtcc-replies-" + std::to_string(::getpid()) +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    store_ = std::make_unique<casework::Store>(dir_ / "db.sqlite");
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   // A request searched with two candidates on one poor-quality face (with its crop), one probe
   // with no face and one unreadable probe.
   std::pair<casework::RequestRecord, casework::SearchRecord> Searched() {
@@ -114,8 +103,6 @@ class ReplyComposerTest : public ::testing::Test {
     return text;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<casework::Store> store_;
   MailIdentity identity_{"rtcc@pd.test", "Real Time Crime Center", "RTCC"};
   ThreadToken tokens_{std::string(32, 'k')};
 };

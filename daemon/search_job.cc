@@ -146,19 +146,4 @@ casework::FaceResult ToFaceResult(std::int64_t probe_id, int face_index,
   return r;
 }
 
-int QueueDenialNotices(casework::Store& store, ReplyComposer& replies) {
-  int queued = 0;
-  for (const auto& r : store.ListRequests(casework::RequestState::kDenied)) {
-    bool told = false;
-    for (const auto& m : store.outbox().ForRequest(r.id))
-      told = told || m.kind == casework::ReplyKind::kDenied;
-    if (told) continue;
-    auto txn = store.Begin();
-    replies.QueueDenied(store, r, *store.LatestDecision(r.id));
-    txn.Commit();
-    ++queued;
-  }
-  return queued;
-}
-
 }  // namespace rtcc::daemon

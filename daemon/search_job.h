@@ -45,7 +45,4 @@ casework::FaceResult ToFaceResult(std::int64_t probe_id, int face_index,
                                   const matcher::ImageFacts& image,
                                   const matcher::SearchResult& found);
 
-// Queues the "declined" reply for every DENIED request that has not had one yet.
-int QueueDenialNotices(casework::Store& store, ReplyComposer& replies);
-
 }  // namespace rtcc::daemon

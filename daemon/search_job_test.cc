@@ -10,6 +10,7 @@
 
 #include "casework/workflow.h"
 #include "mail/mime_message.h"
+#include "testing/temp_store.h"
 
 namespace rtcc::daemon {
 namespace {
@@ -57,15 +58,10 @@ class ScriptedEngine : public matcher::FaceEngine {
   std::string settings() const override { return "detector=hog flip=1 jitter=0"; }
 };
 
-class SearchJobTest : public ::testing::Test {
+class SearchJobTest : public testing::TempStoreTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rtcc-search-job-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::make_unique<casework::Store>(dir_ / "rtcc.sqlite");
+    TempStoreTest::SetUp();
     spool_ = std::make_unique<casework::Spool>(dir_ / "spool");
     gallery_ = matcher::Gallery::Open(dir_ / "gallery.sqlite", {.search_threads = 1});
     std::vector<matcher::FaceRecord> faces;
@@ -84,8 +80,7 @@ class SearchJobTest : public ::testing::Test {
   }
   void TearDown() override {
     gallery_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    TempStoreTest::TearDown();
   }
 
   // A request with probes of these contents, approved.
@@ -107,8 +102,6 @@ class SearchJobTest : public ::testing::Test {
     return id;
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<casework::Store> store_;
   std::unique_ptr<casework::Spool> spool_;
   std::unique_ptr<matcher::Gallery> gallery_;
   ScriptedEngine engine_;

@@ -52,4 +52,10 @@ RenderedText TemplateSet::Render(const std::string& name, const mstch::map& cont
   return out;
 }
 
+mstch::array StringList(const std::vector<std::string>& items) {
+  mstch::array list;
+  for (const auto& item : items) list.push_back(item);
+  return list;
+}
+
 }  // namespace rtcc::templates

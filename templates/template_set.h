@@ -17,6 +17,9 @@ struct RenderedText {
   std::string body;
 };
 
+// `items` as a mustache list ({{#name}}{{.}}{{/name}}).
+mstch::array StringList(const std::vector<std::string>& items);
+
 class TemplateError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

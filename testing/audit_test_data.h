@@ -17,6 +17,7 @@
 
 #include "casework/audit_report.h"
 #include "casework/store.h"
+#include "testing/temp_store.h"
 
 namespace rtcc::testing {
 
@@ -72,15 +73,10 @@ class AuditTestData {
 
 // A fresh database per test, seeded with SeedOctober2026(); reports as of 2026-11-01T00:00:00Z,
 // with "dave" on the roster as Dave@PD.example.
-class AuditFixture : public ::testing::Test {
+class AuditFixture : public TempStoreTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rtcc-audit-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = std::make_unique<casework::Store>(dir_ / "rtcc.sqlite");
+    TempStoreTest::SetUp();
     data_ = std::make_unique<AuditTestData>(*store_);
     data_->SeedOctober2026();
     options_.as_of = casework::ParseUtc("2026-11-01T00:00:00Z");
@@ -88,15 +84,12 @@ class AuditFixture : public ::testing::Test {
   }
   void TearDown() override {
     data_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
+    TempStoreTest::TearDown();
   }
   casework::AuditReport October() {
     return casework::BuildAuditReport(*store_, 2026, 10, options_);
   }
 
-  std::filesystem::path dir_;
-  std::unique_ptr<casework::Store> store_;
   std::unique_ptr<AuditTestData> data_;
   casework::AuditOptions options_;
 };
