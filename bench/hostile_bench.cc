@@ -21,8 +21,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 #include <string>
 #include <vector>
 
@@ -31,7 +29,9 @@
 #include "daemon/intake_job.h"
 #include "mail/mime_message.h"
 #include "templates/template_set.h"
+#include "testing/base64.h"
 #include "testing/hostile_mail.h"
+#include "testing/test_images.h"
 
 namespace {
 
@@ -47,43 +47,8 @@ double Ms(Clock::time_point since) {
   return std::chrono::duration<double, std::milli>(Clock::now() - since).count();
 }
 
-// A real face photo, enlarged and encoded so that the request carrying it in base64 is about
-// 1 MB.
-std::string OneMegabyteJpeg() {
-  cv::Mat face = cv::imread(std::string(RTCC_BENCH_FACES_DIR) + "/ageitgey/obama.jpg");
-  if (face.empty()) throw std::runtime_error("test photo missing under " RTCC_BENCH_FACES_DIR);
-  std::vector<std::uint8_t> out;
-  for (int side = 1200;; side += 200) {
-    cv::Mat big;
-    cv::resize(face, big, cv::Size(side, side * face.rows / face.cols), 0, 0, cv::INTER_CUBIC);
-    cv::imencode(".jpg", big, out, {cv::IMWRITE_JPEG_QUALITY, 95});
-    if (out.size() >= 740'000) break;
-  }
-  return std::string(out.begin(), out.end());
-}
-
-std::string Base64Lines(const std::string& bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t column = 0;
-  for (std::size_t i = 0; i < bytes.size(); i += 3) {
-    std::uint32_t v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    if (i + 2 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 2]);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
-    out += i + 2 < bytes.size() ? kAlphabet[v & 63] : '=';
-    if ((column += 4) == 76) {
-      out += "\r\n";
-      column = 0;
-    }
-  }
-  return out + "\r\n";
-}
-
-// The reference: an ordinary request from the allowed sender, fields and one ~1 MB face JPEG.
+// The reference: an ordinary request from the allowed sender, fields and one face JPEG (740 KB:
+// about 1 MB as base64).
 std::string ReferenceRequest(const std::string& jpeg) {
   return "From: Detective Test <detective@pd.test>\r\nTo: RTCC <rtcc@pd.test>\r\n"
          "Subject: FR request\r\nMessage-ID: <reference@pd.test>\r\n"
@@ -94,7 +59,7 @@ std::string ReferenceRequest(const std::string& jpeg) {
          "--=-ref\r\nContent-Type: image/jpeg; name=\"probe.jpg\"\r\n"
          "Content-Disposition: attachment; filename=\"probe.jpg\"\r\n"
          "Content-Transfer-Encoding: base64\r\n\r\n" +
-         Base64Lines(jpeg) + "--=-ref--\r\n";
+         rtcc::testing::Base64Lines(jpeg) + "--=-ref--\r\n";
 }
 
 struct Result {
@@ -231,7 +196,7 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(spdlog::level::warn);
 
-  std::string reference = ReferenceRequest(OneMegabyteJpeg());
+  std::string reference = ReferenceRequest(rtcc::testing::LargeFaceJpeg(740'000));
   // Loaded before any fork: libmagic's database (the first parse) and the templates.
   mail::ParseMimeMessage(reference);
   templates::TemplateSet warm(RTCC_BENCH_TEMPLATES_DIR, daemon::RequiredTemplates());

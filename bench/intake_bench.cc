@@ -12,8 +12,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 #include <string>
 #include <vector>
 
@@ -22,6 +20,7 @@
 #include "daemon/intake_job.h"
 #include "templates/template_set.h"
 #include "testing/mail_stack.h"
+#include "testing/test_images.h"
 
 namespace {
 
@@ -29,20 +28,6 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-// A real face photo, enlarged and encoded so the JPEG is about 1 MB.
-std::string OneMegabyteJpeg() {
-  cv::Mat face = cv::imread(std::string(RTCC_BENCH_FACES_DIR) + "/ageitgey/obama.jpg");
-  if (face.empty()) throw std::runtime_error("test photo missing under " RTCC_BENCH_FACES_DIR);
-  std::vector<std::uint8_t> out;
-  for (int side = 1200;; side += 200) {
-    cv::Mat big;
-    cv::resize(face, big, cv::Size(side, side * face.rows / face.cols), 0, 0, cv::INTER_CUBIC);
-    cv::imencode(".jpg", big, out, {cv::IMWRITE_JPEG_QUALITY, 95});
-    if (out.size() >= 1'000'000) break;
-  }
-  return std::string(out.begin(), out.end());
 }
 
 }  // namespace
@@ -61,7 +46,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   {
     rtcc::testing::MailStack stack(dir / "mail");
-    std::string jpeg = OneMegabyteJpeg();
+    std::string jpeg = rtcc::testing::LargeFaceJpeg(1'000'000);
     auto path = dir / "probe.jpg";
     {
       std::FILE* f = std::fopen(path.c_str(), "wb");

@@ -1,8 +1,6 @@
 #include "testing/corpus_cases.h"
 
 #include <gtest/gtest.h>
-#include <mimetic/codec/base64.h>
-#include <mimetic/codec/code.h>
 
 #include <fstream>
 #include <iterator>
@@ -11,6 +9,7 @@
 
 #include "base/pattern.h"
 #include "casework/workflow.h"
+#include "testing/base64.h"
 #include "testing/test_images.h"
 
 namespace rtcc::testing {
@@ -292,17 +291,9 @@ std::string ReadFile(const std::filesystem::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Base64 (mimetic's encoder) in lines of 76 characters, each ended by `eol`.
-std::string Base64Lines(const std::vector<std::uint8_t>& bytes, const std::string& eol) {
-  std::string encoded;
-  mimetic::Base64::Encoder encoder;
-  mimetic::encode(bytes.begin(), bytes.end(), encoder, std::back_inserter(encoded));
-  std::string flat;
-  for (char c : encoded)
-    if (c != '\r' && c != '\n') flat += c;
-  std::string out;
-  for (std::size_t i = 0; i < flat.size(); i += 76) out += flat.substr(i, 76) + eol;
-  return out;
+// `bytes` as Base64 lines of 76 characters ended by LF (the corpus files' line ends).
+std::string Base64Lf(const std::vector<std::uint8_t>& bytes) {
+  return Base64Lines({reinterpret_cast<const char*>(bytes.data()), bytes.size()}, 76, "\n");
 }
 
 // The photo as an iPhone would send it: HEIC. Empty when this libheif cannot encode HEVC.
@@ -334,19 +325,16 @@ std::string LoadCorpusMessage(const CorpusCase& c, const CorpusPrior& prior,
     bool line = whole.back() == '\n';
     std::string eol = line ? "\n" : "";
     if (name == "base64") {
-      std::vector<std::uint8_t> bytes;
-      std::string photo = ReadFile(kFacesDir / arg);
-      bytes.assign(photo.begin(), photo.end());
-      out += Base64Lines(bytes, "\n");
+      out += Base64Lines(ReadFile(kFacesDir / arg), 76, "\n");
     } else if (name == "heic-base64") {
       auto heic = Heic(kFacesDir / arg);
       if (heic.empty()) *no_heic_encoder = true;
-      out += Base64Lines(heic, "\n");
+      out += Base64Lf(heic);
     } else if (name == "random-base64") {
       std::mt19937 rng(4);
       std::vector<std::uint8_t> bytes(std::stoul(arg));
       for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
-      out += Base64Lines(bytes, "\n");
+      out += Base64Lf(bytes);
     } else if (name == "request-id") {
       out += prior.request_id + eol;
     } else if (name == "rtcc-message-id") {

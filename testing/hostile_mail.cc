@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "testing/base64.h"
+
 namespace rtcc::testing {
 namespace {
 
@@ -30,42 +32,6 @@ std::string Times(std::string_view unit, std::size_t count) {
   std::string out;
   out.reserve(unit.size() * count);
   for (std::size_t i = 0; i < count; ++i) out.append(unit);
-  return out;
-}
-
-// Base64 of `bytes`, in lines of `line` characters ending in CRLF (0: one line, no line end).
-std::string Base64(std::string_view bytes, std::size_t line = 76) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve(bytes.size() / 3 * 4 + bytes.size() / 3 * 4 / 38 + 8);
-  std::size_t column = 0;
-  auto put = [&](char c) {
-    out += c;
-    if (line > 0 && ++column == line) {
-      out += "\r\n";
-      column = 0;
-    }
-  };
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    std::uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                      (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                      static_cast<unsigned char>(bytes[i + 2]);
-    put(kAlphabet[(v >> 18) & 63]);
-    put(kAlphabet[(v >> 12) & 63]);
-    put(kAlphabet[(v >> 6) & 63]);
-    put(kAlphabet[v & 63]);
-  }
-  if (std::size_t rest = bytes.size() - i; rest > 0) {
-    std::uint32_t v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    put(kAlphabet[(v >> 18) & 63]);
-    put(kAlphabet[(v >> 12) & 63]);
-    put(rest == 2 ? kAlphabet[(v >> 6) & 63] : '=');
-    put('=');
-  }
-  if (line > 0 && column > 0) out += "\r\n";
   return out;
 }
 
@@ -204,7 +170,7 @@ std::string WithAttachment(const Context& c, const std::string& subject,
          "Content-Type: multipart/mixed; boundary=\"=-hostile\"\r\n\r\n"
          "--=-hostile\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
          kFields + "\r\n--=-hostile\r\nContent-Type: " + part_type + "\r\n" + part_fields +
-         "Content-Transfer-Encoding: base64\r\n\r\n" + Base64(bytes) + "--=-hostile--\r\n";
+         "Content-Transfer-Encoding: base64\r\n\r\n" + Base64Lines(bytes) + "--=-hostile--\r\n";
 }
 
 // --- the generators -------------------------------------------------------------------------
@@ -221,19 +187,20 @@ std::string QuotedPrintableLongLine(const Context& c) {
 }
 
 std::string Base64OneDecodedLine(const Context& c) {
-  return Plain(c, "FR request", "base64", Base64(kFields + Repeat("suspect robbery ", 6 * kMB)));
+  return Plain(c, "FR request", "base64",
+               Base64Lines(kFields + Repeat("suspect robbery ", 6 * kMB)));
 }
 
 std::string Base64OneEncodedLine(const Context& c) {
   std::string text = kFields;
   while (text.size() < 6 * kMB) text += "Notes: the suspect left northbound on foot.\r\n";
-  return Plain(c, "FR request", "base64", Base64(text, 0) + "\r\n");
+  return Plain(c, "FR request", "base64", Base64Lines(text, 0) + "\r\n");
 }
 
 // The message of the original report: about 80 KB, a text/plain body in base64 that decodes to
 // one line of 60,000 spaces followed by "x" (std::regex overflowed the stack on it).
 std::string ReportedSixtyThousandSpaces(const Context& c) {
-  return Plain(c, "FR request", "base64", Base64(std::string(60000, ' ') + "x"));
+  return Plain(c, "FR request", "base64", Base64Lines(std::string(60000, ' ') + "x"));
 }
 
 std::string SubjectOneMegabyteLine(const Context& c) {
@@ -309,7 +276,7 @@ std::string Parts10000Images(const Context& c) {
   for (int i = 1; i < 10000; ++i) {
     std::string n = std::to_string(i);
     out += "--p\r\nContent-Type: image/jpeg; name=\"p" + n +
-           ".jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + Base64(TinyJpeg(n));
+           ".jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + Base64Lines(TinyJpeg(n));
   }
   return out + "--p--\r\n";
 }
@@ -354,8 +321,8 @@ std::string NulInHeaders(const Context& c) {
          "x\r\nContent-Type: text/plain; charset=\"utf" + nul + "8\"\r\n\r\n" + kFields +
          "\r\n--b" + nul + "x\r\nContent-Type: image/jpeg; name=\"pro" + nul +
          "be.jpg\"\r\nContent-Disposition: attachment; filename=\"pro" + nul +
-         "be.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + Base64(TinyJpeg("nul")) + "--b" +
-         nul + "x--\r\n";
+         "be.jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + Base64Lines(TinyJpeg("nul")) +
+         "--b" + nul + "x--\r\n";
 }
 
 // Overlong, surrogate, truncated, 5-byte, 0xFF/0xFE and lone continuation sequences.
@@ -373,14 +340,14 @@ std::string InvalidUtf8Raw(const Context& c) {
          kBadUtf8 + "\r\nPurpose: suspect " + kBadUtf8 + "\r\nIncident Number: " + kBadUtf8 +
          "\r\n" + Repeat(kBadUtf8, 256 * kKB) + "\r\n--b\r\nContent-Type: image/jpeg; name=\"" +
          kBadUtf8 + ".jpg\"\r\nContent-Disposition: attachment; filename=\"" + kBadUtf8 +
-         ".jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + Base64(TinyJpeg("utf8")) +
+         ".jpg\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + Base64Lines(TinyJpeg("utf8")) +
          "--b--\r\n";
 }
 
 std::string InvalidUtf8EncodedWords(const Context& c) {
-  std::string bad_b = "=?utf-8?B?" + Base64(kBadUtf8, 0) + "?=";
+  std::string bad_b = "=?utf-8?B?" + Base64Lines(kBadUtf8, 0) + "?=";
   std::string bad_q = "=?UTF-8?Q?=C0=AF=ED=A0=80=E2=82=F8=88=80=80=80=FF=FE=80?=";
-  std::string bogus = "=?x-no-such-charset?B?" + Base64(kBadUtf8, 0) + "?=";
+  std::string bogus = "=?x-no-such-charset?B?" + Base64Lines(kBadUtf8, 0) + "?=";
   std::string head = "From: " + bad_b + " " + bad_q + " <" + c.from +
                      ">\r\nTo: RTCC <rtcc@pd.test>\r\nMessage-ID: <" + c.message_id +
                      ">\r\nDate: Wed, 25 Nov 2026 10:00:00 -0500\r\nSubject: " + bad_b + " " +
@@ -388,12 +355,12 @@ std::string InvalidUtf8EncodedWords(const Context& c) {
   return head +
          "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
          "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
-         Base64(kFields + "Notes: " + kBadUtf8 + "\r\n") +
+         Base64Lines(kFields + "Notes: " + kBadUtf8 + "\r\n") +
          "--b\r\nContent-Type: text/plain; charset=\"\xff\xfe-bogus\"\r\n\r\n" + kBadUtf8 +
          "\r\n--b\r\nContent-Type: image/jpeg; name=\"" + bad_b +
          "\"\r\nContent-Disposition: attachment; filename*=utf-8''%C0%AF%ED%A0%80%FF%FE.jpg\r\n"
          "Content-Transfer-Encoding: base64\r\n\r\n" +
-         Base64(TinyJpeg("encoded words")) + "--b--\r\n";
+         Base64Lines(TinyJpeg("encoded words")) + "--b--\r\n";
 }
 
 std::string ReFwd100000(const Context& c) {
@@ -431,7 +398,7 @@ std::string Base64RunOfAs(const Context& c) {
          kFields +
          "--=-hostile\r\nContent-Type: image/png; name=\"probe.png\"\r\n"
          "Content-Transfer-Encoding: base64\r\n\r\n" +
-         Base64(png, 0) + std::string(10 * kMB, 'A') + "\r\n--=-hostile--\r\n";
+         Base64Lines(png, 0) + std::string(10 * kMB, 'A') + "\r\n--=-hostile--\r\n";
 }
 
 std::string References100000(const Context& c) {
@@ -561,7 +528,7 @@ std::string BoundaryOneMegabyte(const Context& c) {
   return Head(c, "FR request") + "Content-Type: multipart/mixed; boundary=\"" + b + "\"\r\n\r\n--" +
          b + "\r\nContent-Type: text/plain\r\n\r\n" + kFields + "--" + b +
          "\r\nContent-Type: image/jpeg\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
-         Base64(TinyJpeg("boundary")) + "--" + b + "--\r\n";
+         Base64Lines(TinyJpeg("boundary")) + "--" + b + "--\r\n";
 }
 
 std::string MixedLineEnds(const Context& c) {

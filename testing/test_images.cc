@@ -143,4 +143,18 @@ std::optional<std::vector<std::uint8_t>> EncodeHeif(
   return out;
 }
 
+std::string LargeFaceJpeg(std::size_t min_bytes) {
+  const std::string path = std::string(RTCC_TEST_FACES_DIR) + "/ageitgey/obama.jpg";
+  cv::Mat face = cv::imread(path);
+  if (face.empty()) throw std::runtime_error("test photo missing: " + path);
+  std::vector<std::uint8_t> out;
+  for (int side = 1200;; side += 200) {
+    cv::Mat big;
+    cv::resize(face, big, cv::Size(side, side * face.rows / face.cols), 0, 0, cv::INTER_CUBIC);
+    cv::imencode(".jpg", big, out, {cv::IMWRITE_JPEG_QUALITY, 95});
+    if (out.size() >= min_bytes) break;
+  }
+  return std::string(out.begin(), out.end());
+}
+
 }  // namespace rtcc::testing

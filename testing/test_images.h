@@ -1,4 +1,4 @@
-// Test helpers (matcher_tests only): real photos from ../shared/faces turned into the files
+// Test helpers: real photos from ../shared/faces turned into the files
 // probes arrive as (EXIF-tagged JPEGs, HEIC, TIFF, BMP...), made at test time.
 #pragma once
 
@@ -14,6 +14,10 @@
 namespace rtcc::testing {
 
 std::vector<std::uint8_t> ReadBytes(const std::filesystem::path& file);
+
+// A real face (../shared/faces/ageitgey/obama.jpg) enlarged and saved as a JPEG (quality 95) of at
+// least `min_bytes`: the size of a phone photo, for benchmarks and large-message tests.
+std::string LargeFaceJpeg(std::size_t min_bytes);
 
 // cv::imencode, failing the test when OpenCV cannot write `ext`.
 std::vector<std::uint8_t> Encode(const cv::Mat& image, const std::string& ext,
