@@ -42,17 +42,23 @@ class SqliteDb {
 
   // Runs one or more statements without results.
   void Exec(std::string_view sql);
+  // Compiles one statement; throws SqliteError naming the SQL when it does not compile. The
+  // statement must not outlive this connection.
   Statement Prepare(std::string_view sql);
+  // The rowid of the last INSERT on this connection, and the rows the last statement changed.
   std::int64_t LastInsertId() const;
   int Changes() const;
+  // The connection, for the SQLite calls this class does not wrap (owned: do not close it).
   sqlite3* handle() const { return db_; }
 
  private:
   sqlite3* db_ = nullptr;
 };
 
+// A prepared statement (finalized on destruction) of a connection that must outlive it.
 class Statement {
  public:
+  // Compiles `sql` on `db` (SqliteDb::Prepare is the usual way); throws SqliteError.
   Statement(sqlite3* db, std::string_view sql);
   ~Statement();
   Statement(Statement&& other) noexcept;
@@ -82,6 +88,7 @@ class Statement {
   // Resets the statement to run again (its bindings stay).
   void Reset();
 
+  // The value of `column` (0-based) of the current row, converted as SQLite converts it.
   std::int64_t Int(int column) const;
   double Double(int column) const;
   std::string Text(int column) const;  // NULL reads as ""

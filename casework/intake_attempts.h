@@ -29,6 +29,7 @@ struct MessageKey {
 // Keeps a reference to `db`, which must outlive it.
 class IntakeAttempts {
  public:
+  // Keeps a reference to `db` (the Store's connection), which must outlive it.
   explicit IntakeAttempts(SqliteDb& db) : db_(db) {}
 
   // Counts one more attempt on each of `keys`, in a transaction of its own that is committed

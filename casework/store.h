@@ -40,8 +40,11 @@ class Store {
   Store(const Store&) = delete;  // messages() and outbox() refer to this Store's connection
   Store& operator=(const Store&) = delete;
 
+  // A write transaction (BEGIN IMMEDIATE) on this store; every workflow step runs in one.
   Transaction Begin() { return Transaction(db_); }
+  // A savepoint inside the current transaction: one item of a batch can fail alone.
   Savepoint Mark() { return Savepoint(db_); }
+  // The connection, for tests and the audit's own queries.
   SqliteDb& db() { return db_; }
 
   // The messages taken from the mailbox, and the replies waiting for or sent by SMTP.
@@ -51,6 +54,7 @@ class Store {
   // --- requests -----------------------------------------------------------------------------
   // Creates a request in state RECEIVED with the next id of the current year.
   RequestRecord CreateRequest(const NewRequest& request, const std::string& actor);
+  // The request `id`, or nothing when there is none.
   std::optional<RequestRecord> FindRequest(const std::string& id);
   RequestRecord GetRequest(const std::string& id);  // throws WorkflowError when unknown
   // All requests, newest first; only those in `state` when given.
@@ -78,6 +82,7 @@ class Store {
   std::int64_t AddProbe(const std::string& request_id, std::optional<std::int64_t> message_row,
                         const std::string& filename, const std::string& content_type,
                         const std::string& sha256, std::int64_t size);
+  // The request's probes in the order they arrived (the order replies number them in).
   std::vector<ProbeRecord> Probes(const std::string& request_id);
 
   // --- decisions ----------------------------------------------------------------------------
@@ -87,6 +92,7 @@ class Store {
                               const std::string& analyst, const std::string& reason,
                               const std::string& override_reason = "",
                               DecisionKind kind = DecisionKind::kInitial);
+  // The request's decisions, oldest first, and the latest one (nothing when undecided).
   std::vector<DecisionRecord> Decisions(const std::string& request_id);
   std::optional<DecisionRecord> LatestDecision(const std::string& request_id);
 
@@ -95,6 +101,7 @@ class Store {
   // candidates. The database itself refuses a search whose decision is not an approval of the
   // same request (policy 4.5).
   std::int64_t RecordSearch(const NewSearch& search);
+  // The request's searches, oldest first (a re-search names its parent).
   std::vector<SearchRecord> Searches(const std::string& request_id);
   std::vector<SearchRecord> SearchLog();  // every search, oldest first
   // The faces of a search with quality, crop and candidates, by probe then face index.
@@ -107,9 +114,12 @@ class Store {
                      const std::string& by);
 
   // --- events (what happened, by whom) ------------------------------------------------------
+  // Appends a row to the hash-chained audit trail (casework/audit_trail.h), in the caller's
+  // transaction when there is one, else in a transaction of its own.
   void AddEvent(const std::optional<std::string>& request_id, const std::string& actor,
                 const std::string& action, const std::string& detail,
                 const std::string& from_state = "", const std::string& to_state = "");
+  // The request's rows of the audit trail, oldest first.
   std::vector<EventRecord> Events(const std::string& request_id);
 
  private:

@@ -44,6 +44,7 @@ const std::vector<std::string>& RequiredTemplates();
 
 class ReplyComposer {
  public:
+  // Keeps references to `templates` and `tokens`, which must outlive it.
   ReplyComposer(const templates::TemplateSet& templates, MailIdentity identity,
                 const ThreadToken& tokens);
 

@@ -15,6 +15,7 @@ namespace rtcc::daemon {
 
 class SearchJob {
  public:
+  // Keeps references to `store`, `spool`, `engine`, `gallery` and `replies`, which must outlive it.
   SearchJob(casework::Store& store, casework::Spool& spool, matcher::FaceEngine& engine,
             matcher::Gallery& gallery, ReplyComposer& replies, double threshold);
 

@@ -53,8 +53,11 @@ struct Snapshot {
   std::string load;
 };
 
+// The Gallery of matcher/gallery.h (its methods' contracts are stated there) on SQLite, with the
+// embedding matrix in a sidecar file and searched by SearchIndex.
 class SqliteGallery final : public Gallery {
  public:
+  // Opens or creates the gallery database at `path` (Gallery::Open is the usual way).
   SqliteGallery(const std::filesystem::path& path, const GalleryOptions& options);
 
   EnrollReport EnrollDirectory(FaceEngine& engine, const std::filesystem::path& dir,
