@@ -47,11 +47,15 @@ std::optional<MessageRecord> MessageLog::Find(const std::string& mailbox, std::i
 }
 
 std::optional<MessageRecord> MessageLog::FindByContent(const std::string& sha256,
-                                                       const std::string& message_id) {
-  auto s = db_.Prepare(
-      std::string("SELECT ") + kMessageColumns +
-      " FROM messages WHERE sha256 = ? OR (? <> '' AND message_id = ?) ORDER BY id LIMIT 1");
-  s.Bind(1, sha256).Bind(2, message_id).Bind(3, message_id);
+                                                       const std::string& content_sha256) {
+  auto s =
+      db_.Prepare(std::string("SELECT ") + kMessageColumns +
+                  " FROM messages WHERE sha256 = ?1 OR content_sha256 = ?2 ORDER BY id LIMIT 1");
+  s.Bind(1, sha256);
+  if (content_sha256.empty())
+    s.BindNull(2);  // matches nothing
+  else
+    s.Bind(2, content_sha256);
   if (!s.Step()) return std::nullopt;
   return ReadMessage(s);
 }
@@ -59,7 +63,7 @@ std::optional<MessageRecord> MessageLog::FindByContent(const std::string& sha256
 std::int64_t MessageLog::Record(const NewMessage& m) {
   auto s = db_.Prepare(
       "INSERT INTO messages (mailbox, uidvalidity, uid, sha256, message_id, size, received_at, "
-      "status, headers_only) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "status, headers_only, content_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.Bind(1, m.mailbox)
       .Bind(2, m.uidvalidity)
       .Bind(3, m.uid)
@@ -67,6 +71,10 @@ std::int64_t MessageLog::Record(const NewMessage& m) {
       .Bind(5, m.message_id);
   s.Bind(6, m.size).Bind(7, UtcNow()).Bind(8, ToString(MessageStatus::kSpooled));
   s.Bind(9, m.headers_only ? 1 : 0);
+  if (m.content_sha256.empty())
+    s.BindNull(10);
+  else
+    s.Bind(10, m.content_sha256);
   s.Run();
   return db_.LastInsertId();
 }

@@ -22,10 +22,11 @@ class MessageLog {
   // The message with this IMAP identity, if it was recorded.
   std::optional<MessageRecord> Find(const std::string& mailbox, std::int64_t uidvalidity,
                                     std::int64_t uid);
-  // The second guard against double processing: a message with the same content, or the same
-  // non-empty Message-ID, seen before under any UID.
+  // The second guard against double processing: a message seen before under any UID with the
+  // same bytes (`sha256`) or the same content digest (`content_sha256`, mail::ContentDigest: the
+  // same message by another route; ignored when ""). A shared Message-ID alone is not enough.
   std::optional<MessageRecord> FindByContent(const std::string& sha256,
-                                             const std::string& message_id);
+                                             const std::string& content_sha256);
   // Records a spooled message (MessageStatus::kSpooled); returns its row id.
   std::int64_t Record(const NewMessage& message);
   // Spooled messages not yet processed, oldest first.

@@ -40,6 +40,7 @@ struct NewMessage {
   std::string message_id;
   std::int64_t size = 0;
   bool headers_only = false;
+  std::string content_sha256 = {};  // mail::ContentDigest; "" when not computed (NULL in the table)
 };
 
 struct RequestRecord {

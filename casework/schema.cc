@@ -246,6 +246,12 @@ CREATE TABLE intake_attempts (
 CREATE INDEX outbox_by_message_id ON outbox(message_id);
 CREATE INDEX requests_by_thread_message_id ON requests(thread_message_id);
 )sql",
+      // 8: a duplicate is the same message, not the same Message-ID (copiers and form mailers
+      // reuse theirs; issue 17): the digest of the message without its trace fields.
+      R"sql(
+ALTER TABLE messages ADD COLUMN content_sha256 TEXT;  -- mail::ContentDigest; NULL before schema 8
+CREATE INDEX messages_by_content_sha256 ON messages(content_sha256);
+)sql",
   };
   return kMigrations;
 }

@@ -11,6 +11,7 @@
 #include "base/sha256.h"
 #include "mail/automatic_mail.h"
 #include "mail/body_fields.h"
+#include "mail/message_digest.h"
 #include "mail/mime_message.h"
 #include "mail/sender_authentication.h"
 #include "mail/subject.h"
@@ -48,6 +49,11 @@ casework::DeliveryAction ToCasework(mail::DeliveryAction action) {
 // References looked up per message: the thread's root and the newest ones.
 constexpr std::size_t kMaxThreadIds = 100;
 
+// Where the text of automatic mail is searched for the Message-ID it reports on, and how many ids
+// found there are checked: a bounce quotes the returned header near its start.
+constexpr std::size_t kMaxReportScanBytes = 256 * 1024;
+constexpr std::size_t kMaxReportedMessageIds = 100;
+
 // How long intake holds SQLite's write lock at a stretch (rtccctl waits up to 10 s for it).
 constexpr std::chrono::milliseconds kMaxWriteHold{1000};
 
@@ -84,7 +90,15 @@ mail::MimeMessage IntakeJob::Read(std::string_view raw) const {
     head.raw_size = raw.size();
     return head;
   }
-  return mail::ParseMimeMessage(raw);
+  mail::MimeMessage m = mail::ParseMimeMessage(raw);
+  // A bounce or auto-reply that does not say in its structure which message it is about (a
+  // plain-text bounce, a report without the returned header): the ids its text quotes. Only
+  // rtcc's own, with a valid reply token, will count (Describe).
+  if (m.reported_message_ids.empty() &&
+      mail::ClassifyAutomatic(m, settings_.own_address) != mail::AutomaticKind::kPerson)
+    m.reported_message_ids =
+        mail::MessageIdsIn(raw.substr(0, kMaxReportScanBytes), kMaxReportedMessageIds);
+  return m;
 }
 
 int IntakeJob::Poll(mail::ImapClient& imap, bool* more) {
@@ -137,6 +151,7 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
     std::int64_t size;
     bool headers_only;
     std::string sha;
+    std::string digest;
     mail::MimeMessage parsed;
     std::string error;  // set when the message could not be read; it is not recorded this time
     std::int64_t row = 0;
@@ -151,6 +166,7 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
   //    message runs on a worker thread while the next is fetched (at most two in flight).
   struct Prepared {
     std::string sha;
+    std::string digest;  // mail::ContentDigest: the same message whatever route it came by
     mail::MimeMessage parsed;
   };
   std::vector<Taken> batch;
@@ -167,10 +183,10 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
       bool headers_only = size->second > settings_.mailbox.max_message_bytes;
       std::string raw = headers_only ? imap.FetchHeader(inbox, uidvalidity, uid)
                                      : imap.FetchMessage(inbox, uidvalidity, uid);
-      batch.push_back({uid, size->second, headers_only, "", {}, "", 0, "", ""});
+      batch.push_back({uid, size->second, headers_only, "", "", {}, "", 0, "", ""});
       if (prepared.size() >= 2) prepared[prepared.size() - 2].wait();
       prepared.push_back(std::async(std::launch::async, [this, raw = std::move(raw)] {
-        return Prepared{spool_.PutDeferred("messages", raw), Read(raw)};
+        return Prepared{spool_.PutDeferred("messages", raw), mail::ContentDigest(raw), Read(raw)};
       }));
     }
   } catch (const mail::MailError&) {
@@ -182,6 +198,7 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
     try {
       Prepared p = prepared[i].get();  // rethrows what the worker threw
       batch[i].sha = std::move(p.sha);
+      batch[i].digest = std::move(p.digest);
       batch[i].parsed = std::move(p.parsed);
     } catch (const std::exception& e) {
       batch[i].error = e.what();
@@ -213,11 +230,13 @@ int IntakeJob::TakeBatch(mail::ImapClient& imap, std::uint32_t uidvalidity,
                 std::to_string(settings_.mailbox.max_attempts) + "): " + t.error;
         continue;
       }
-      auto earlier = store_.messages().FindByContent(t.sha, t.parsed.message_id);
-      t.row = store_.messages().Record(
-          {inbox, uidvalidity, t.uid, t.sha, t.parsed.message_id, t.size, t.headers_only});
+      // A Message-ID alone does not make a duplicate: copiers and form mailers reuse theirs.
+      auto earlier = store_.messages().FindByContent(t.sha, t.digest);
+      t.row = store_.messages().Record({inbox, uidvalidity, t.uid, t.sha, t.parsed.message_id,
+                                        t.size, t.headers_only, t.digest});
       if (earlier) {
-        // The same message seen before under another UID (redelivery, UIDVALIDITY change).
+        // The same message seen before under another UID (redelivery by another route or after
+        // a retry, UIDVALIDITY change).
         store_.messages().MarkProcessed(t.row, casework::MessageKind::kDuplicate,
                                         earlier->request_id,
                                         "same message as #" + std::to_string(earlier->id));
@@ -345,10 +364,11 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
     in.thread_ids.erase(in.thread_ids.begin() + 1,
                         in.thread_ids.end() - static_cast<std::ptrdiff_t>(kMaxThreadIds - 1));
   in.verified_request_id = tokens_.VerifyAny(in.thread_ids);
-  // A bounce or read receipt names the message it reports on: one of rtcc's own, or not.
-  if (!in.verified_request_id && !m.report_type.empty())
-    in.verified_request_id = tokens_.VerifyAny(m.reported_message_ids);
   in.automatic = ToCasework(mail::ClassifyAutomatic(m, settings_.own_address));
+  // A bounce, auto-reply or read receipt names the message it reports on: one of rtcc's own, or
+  // not. Whoever sent it (another domain's mail server too): the reply token decides.
+  if (!in.verified_request_id && in.automatic != casework::Automatic::kNo)
+    in.verified_request_id = tokens_.VerifyAny(m.reported_message_ids);
   if (in.automatic == casework::Automatic::kDeliveryReport) {
     in.delivery_action = ToCasework(mail::WorstDeliveryAction(m));
     in.delivery_reason = mail::DeliveryReason(m);

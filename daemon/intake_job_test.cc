@@ -254,6 +254,46 @@ TEST_F(IntakeJobTest, OutcomeInReplyToRtccsOwnMailIsRecordedOnlyThere) {
   EXPECT_EQ(store_->outbox().ForRequest(id).back().kind, casework::ReplyKind::kOutcomeRecorded);
 }
 
+// Issue 17: another domain's mail server bounces rtcc's reply with a plain-text notice (no
+// multipart/report) that quotes the returned header; a forwarding rule's out-of-office comes
+// from the detective's own (allowed) address without Auto-Submitted. Neither is answered; the
+// bounce is recorded on the request it concerns, not quarantined as a stranger's mail.
+TEST_F(IntakeJobTest, BouncesFromAnywhereAndRuleAutoRepliesAreRecordedNeverAnswered) {
+  Deliver(Request("det@pd.test", "", "Incident Type: Robbery\nPurpose: suspect", 1));
+  job_->ProcessSpooled();
+  std::string id = store_->ListRequests()[0].id;
+  std::string ack_id = store_->outbox().ForRequest(id).back().message_id;
+  const std::size_t replies = store_->outbox().ForRequest(id).size();
+
+  Deliver(
+      "Return-Path: <>\r\nFrom: MAILER-DAEMON@mx.county.test (Mail Delivery System)\r\n"
+      "To: rtcc@pd.test\r\nSubject: failure notice\r\nMessage-ID: <b1@mx.county.test>\r\n"
+      "\r\nHi. This is the qmail-send program at mx.county.test.\r\n"
+      "I'm afraid I wasn't able to deliver your message to the following addresses.\r\n\r\n"
+      "<det@pd.test>:\r\nmailbox is full\r\n\r\n--- Below this line is a copy of the "
+      "message.\r\n\r\nFrom: rtcc@pd.test\r\nMessage-ID: <" +
+      ack_id + ">\r\nSubject: Re: FR request\r\n\r\nYour request was received.\r\n");
+  Deliver(
+      "From: Det Smith <det@pd.test>\r\nTo: rtcc@pd.test\r\n"
+      "Subject: Automatic reply: FR request [" +
+      id +
+      "]\r\nMessage-ID: <oof1@pd.test>\r\nX-MS-Exchange-Inbox-Rules-Loop: det@pd.test\r\n"
+      "\r\nI am out of the office until Monday. Incident Type: n/a\r\n");
+  EXPECT_EQ(job_->ProcessSpooled(), 2);
+
+  EXPECT_EQ(store_->outbox().ForRequest(id).size(), replies) << "neither is answered";
+  EXPECT_EQ(store_->ListRequests().size(), 1u) << "no request filed from the auto-reply";
+  auto messages = store_->messages().ForRequest(id);
+  ASSERT_EQ(messages.size(), 3u) << "both are filed with the request they concern";
+  EXPECT_EQ(messages[1].kind, casework::MessageKind::kDeliveryReport);
+  EXPECT_EQ(messages[2].kind, casework::MessageKind::kAutoReply);
+  bool failure_recorded = false;
+  for (const auto& e : store_->Events(id))
+    failure_recorded = failure_recorded || (e.action == "delivery failed" &&
+                                            e.detail.find("qmail-send") != std::string::npos);
+  EXPECT_TRUE(failure_recorded);
+}
+
 TEST_F(IntakeJobTest, AutomaticRepliesPerRequestAreCapped) {
   Deliver(Request("det@pd.test", "", "no fields", 0));  // needs_info #1
   job_->ProcessSpooled();

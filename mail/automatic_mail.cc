@@ -2,7 +2,9 @@
 
 #include <cctype>
 
+#include "base/pattern.h"
 #include "base/strings.h"
+#include "mail/subject.h"
 
 namespace rtcc::mail {
 namespace {
@@ -22,12 +24,38 @@ std::string FirstLine(const std::string& text) {
   return line;
 }
 
+// What the subject of a bounce written as plain text (no multipart/report) says: Postfix,
+// Exim, qmail, Sendmail, Exchange, Gmail, in English, Spanish, French and German.
+DeliveryAction BounceSubjectAction(std::string_view subject) {
+  static const auto kDelayed = base::CompilePattern(
+      R"(delay|warning: message|not (?:yet )?been delivered|retrasad|retard|verz.{1,2}gert)",
+      base::Case::kInsensitive);
+  static const auto kFailed = base::CompilePattern(
+      R"(undeliver|returned mail|returned to sender|delivery status notification \(failure\)|)"
+      R"(delivery (?:has )?failed|delivery failure|failure notice|non ?remis|no se puede entregar|)"
+      R"(unzustellbar|nondeliverable|could not be delivered|mail system error)",
+      base::Case::kInsensitive);
+  re2::StringPiece text(subject.data(), subject.size());
+  if (RE2::PartialMatch(text, *kDelayed)) return DeliveryAction::kDelayed;
+  if (RE2::PartialMatch(text, *kFailed)) return DeliveryAction::kFailed;
+  return DeliveryAction::kOther;
+}
+
+bool IsFromMailSystem(const MimeMessage& m) {
+  auto local = m.from_address.substr(0, m.from_address.find('@'));
+  return local == "mailer-daemon" || local == "postmaster";
+}
+
 }  // namespace
 
 AutomaticKind ClassifyAutomatic(const MimeMessage& m, std::string_view own_address) {
   if (m.is_delivery_report) return AutomaticKind::kDeliveryReport;
   if (m.report_type == "disposition-notification") return AutomaticKind::kAutoReply;
   if (!m.report_type.empty()) return AutomaticKind::kOther;
+  // A bounce written as plain text: from the mail system, with a bounce's subject.
+  if ((IsFromMailSystem(m) || m.return_path == "<>") &&
+      BounceSubjectAction(m.subject) != DeliveryAction::kOther)
+    return AutomaticKind::kDeliveryReport;
   // RFC 3834 allows parameters: "auto-replied; owner-email=..."
   if (m.auto_submitted.rfind("auto-replied", 0) == 0) return AutomaticKind::kAutoReply;
   if (!m.auto_submitted.empty() && m.auto_submitted != "no") {
@@ -37,12 +65,15 @@ AutomaticKind ClassifyAutomatic(const MimeMessage& m, std::string_view own_addre
       return AutomaticKind::kAutoReply;
     return AutomaticKind::kOther;
   }
+  // Vendors' own markers, and the subject prefixes of out-of-office replies sent without any
+  // header saying so (Exchange inbox rules, some vacation programs).
+  if (!m.vendor_auto_reply_field.empty() || IsAutoReplySubject(m.subject))
+    return AutomaticKind::kAutoReply;
   if (m.precedence == "bulk" || m.precedence == "junk" || m.precedence == "list")
     return AutomaticKind::kOther;
   if (m.return_path == "<>") return AutomaticKind::kOther;
   if (m.from_address.empty() || m.from_address == Lower(own_address)) return AutomaticKind::kOther;
-  auto local = m.from_address.substr(0, m.from_address.find('@'));
-  if (local == "mailer-daemon" || local == "postmaster") return AutomaticKind::kOther;
+  if (IsFromMailSystem(m)) return AutomaticKind::kOther;
   return AutomaticKind::kPerson;
 }
 
@@ -52,6 +83,7 @@ DeliveryAction WorstDeliveryAction(const MimeMessage& m) {
     if (s.action == "failed") return DeliveryAction::kFailed;
     if (s.action == "delayed") action = DeliveryAction::kDelayed;
   }
+  if (m.delivery_statuses.empty()) return BounceSubjectAction(m.subject);  // a plain-text bounce
   return action;
 }
 

@@ -58,6 +58,55 @@ TEST(AutomaticMail, EachSignOfAutomaticMail) {
             AutomaticKind::kAutoReply);
 }
 
+TEST(AutomaticMail, VendorsMarkersAndSubjectsOfAutoReplies) {  // issue 17
+  auto classify = [](auto change) {
+    auto m = Person();
+    m.subject = "FR request";
+    change(m);
+    return ClassifyAutomatic(m, "rtcc@pd.test");
+  };
+  // An Exchange out-of-office sent by an inbox rule carries no Auto-Submitted.
+  EXPECT_EQ(classify([](auto& m) {
+              m.vendor_auto_reply_field = "X-MS-Exchange-Generated-Message-Source";
+            }),
+            AutomaticKind::kAutoReply);
+  EXPECT_EQ(classify([](auto& m) { m.vendor_auto_reply_field = "X-Autoreply"; }),
+            AutomaticKind::kAutoReply);
+  EXPECT_EQ(classify([](auto& m) { m.subject = "Automatic reply: FR request"; }),
+            AutomaticKind::kAutoReply);
+  EXPECT_EQ(classify([](auto& m) { m.subject = "Respuesta autom\xC3\xA1tica: solicitud"; }),
+            AutomaticKind::kAutoReply);
+  EXPECT_EQ(classify([](auto& m) { m.subject = "Re: FR request"; }), AutomaticKind::kPerson);
+}
+
+TEST(AutomaticMail, ABounceWrittenAsPlainTextIsADeliveryReport) {  // issue 17
+  MimeMessage m;
+  m.from_address = "mailer-daemon@mx.other.test";
+  m.return_path = "<>";
+  m.subject = "Undelivered Mail Returned to Sender";
+  m.text_body = "This is the mail system at host mx.other.test.\n\nI'm sorry to have to inform you";
+  EXPECT_EQ(ClassifyAutomatic(m, "rtcc@pd.test"), AutomaticKind::kDeliveryReport);
+  EXPECT_EQ(WorstDeliveryAction(m), DeliveryAction::kFailed);
+  EXPECT_EQ(DeliveryReason(m), "This is the mail system at host mx.other.test.");
+  for (const char* failed :
+       {"Undeliverable: FR results", "failure notice", "Delivery Status Notification (Failure)",
+        "Mail delivery failed", "No se puede entregar: resultados", "Unzustellbar: Ergebnis"}) {
+    m.subject = failed;
+    EXPECT_EQ(WorstDeliveryAction(m), DeliveryAction::kFailed) << failed;
+  }
+  m.subject = "Delivery Status Notification (Delay)";
+  EXPECT_EQ(WorstDeliveryAction(m), DeliveryAction::kDelayed);
+  m.subject = "Warning: message 4CkR delayed 4 hours";
+  EXPECT_EQ(WorstDeliveryAction(m), DeliveryAction::kDelayed);
+  // The mail system's other notices are automatic, not bounces.
+  m.subject = "Postmaster notice: mailbox quota";
+  EXPECT_EQ(ClassifyAutomatic(m, "rtcc@pd.test"), AutomaticKind::kOther);
+  // A person's words about a failed delivery are a person's.
+  MimeMessage person = Person();
+  person.subject = "Undeliverable address in my last request";
+  EXPECT_EQ(ClassifyAutomatic(person, "rtcc@pd.test"), AutomaticKind::kPerson);
+}
+
 TEST(AutomaticMail, DeliveryReasonNamesEveryRecipient) {
   MimeMessage m;
   m.is_delivery_report = true;

@@ -390,6 +390,30 @@ std::vector<std::string> ParseMessageIds(std::string_view value) {
   return ids;
 }
 
+std::vector<std::string> MessageIdsIn(std::string_view text, std::size_t max_ids) {
+  constexpr std::size_t kMaxIdLength = 250;
+  std::vector<std::string> ids;
+  std::size_t pos = 0;
+  while (ids.size() < max_ids && (pos = text.find('<', pos)) != std::string_view::npos) {
+    std::size_t end = pos + 1;
+    bool at = false;
+    while (end < text.size() && end - pos <= kMaxIdLength + 1) {
+      char c = text[end];
+      if (c == '>' || c == '<' || c == ' ' || c == '\t' || c == '\r' || c == '\n') break;
+      at = at || c == '@';
+      ++end;
+    }
+    if (end < text.size() && text[end] == '>' && at && end > pos + 1) {
+      std::string id(text.substr(pos + 1, end - pos - 1));
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
+      pos = end + 1;
+    } else {
+      pos = end > pos + 1 ? end : pos + 1;  // every byte is looked at a bounded number of times
+    }
+  }
+  return ids;
+}
+
 MimeMessage ParseMimeMessage(std::string_view raw) {
   MimeMessage msg;
   msg.raw_size = raw.size();
@@ -418,6 +442,13 @@ MimeMessage ParseMimeMessage(std::string_view raw) {
   msg.precedence = Lower(FieldValue(entity, "Precedence"));
   msg.return_path = FieldValue(entity, "Return-Path");
   msg.x_auto_response_suppress = Lower(FieldValue(entity, "X-Auto-Response-Suppress"));
+  for (const char* name :
+       {"X-Autoreply", "X-Autorespond", "X-Auto-Reply", "X-MS-Exchange-Generated-Message-Source"}) {
+    if (entity.header().hasField(name)) {
+      msg.vendor_auto_reply_field = name;
+      break;
+    }
+  }
   if (std::string list = FieldValue(entity, "List-Id"); !list.empty()) {
     auto open = list.rfind('<');
     auto close = list.rfind('>');

@@ -59,10 +59,15 @@ struct MimeMessage {
 
   // Automatic mail, which must never be answered.
   std::string x_auto_response_suppress;  // X-Auto-Response-Suppress as written, lower case
-  std::string list_id;                   // the id inside List-Id's <>, lower case ("" if absent)
-  std::string report_type;               // report-type of a top-level multipart/report, lower case:
-                            // "delivery-status" (DSN, RFC 3464), "disposition-notification"
-                            // (read receipt, RFC 8098), ...
+  // The first present of the fields vendors put on the automatic replies they generate instead
+  // of (or beside) RFC 3834's Auto-Submitted: X-Autoreply, X-Autorespond, X-Auto-Reply (vacation
+  // programs, cPanel, Zimbra), X-MS-Exchange-Generated-Message-Source (Exchange's out-of-office
+  // and rule replies); "" when none.
+  std::string vendor_auto_reply_field;
+  std::string list_id;              // the id inside List-Id's <>, lower case ("" if absent)
+  std::string report_type;          // report-type of a top-level multipart/report, lower case:
+                                    // "delivery-status" (DSN, RFC 3464), "disposition-notification"
+                                    // (read receipt, RFC 8098), ...
   bool is_delivery_report = false;  // report_type == "delivery-status"
   // The Message-ID(s) of the original message a top-level multipart/report is about, from its
   // message/rfc822 or text/rfc822-headers part (Original-Message-ID of a read receipt), without
@@ -93,5 +98,10 @@ std::string_view HeaderSection(std::string_view raw);
 
 // The msg-ids found in a header value such as References: "<a@b> <c@d>" -> {"a@b", "c@d"}.
 std::vector<std::string> ParseMessageIds(std::string_view value);
+
+// The msg-ids written anywhere in `text` (a bounce's quoted header, a forwarded message): each
+// "<local@domain>" without blanks, at most 250 characters inside the brackets, without brackets,
+// in order, each once, at most `max_ids`. Linear in the length of `text`.
+std::vector<std::string> MessageIdsIn(std::string_view text, std::size_t max_ids);
 
 }  // namespace rtcc::mail

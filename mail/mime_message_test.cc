@@ -708,6 +708,24 @@ TEST(MimeMessage, AutomaticMailHeaders) {
       "List-Id: \"=?UTF-8?Q?RTCC_bulletin?=\" <Bulletin.pd.test>\r\n\r\nhello\r\n");
   EXPECT_EQ(list.list_id, "bulletin.pd.test");
   EXPECT_EQ(list.precedence, "list");
+  EXPECT_TRUE(list.vendor_auto_reply_field.empty());
+
+  MimeMessage rule = ParseMimeMessage(
+      "From: John.Smith@pd.test\r\nSubject: Out of the office\r\n"
+      "x-ms-exchange-generated-message-source: Mailbox Rules Agent\r\n\r\nAway.\r\n");
+  EXPECT_EQ(rule.vendor_auto_reply_field, "X-MS-Exchange-Generated-Message-Source")
+      << "field names are case-insensitive";
+}
+
+TEST(MimeMessage, MessageIdsQuotedInText) {  // a bounce's returned header
+  EXPECT_EQ(MessageIdsIn("Message-ID: <rtcc.RTCC-2026-000001.ab.cd@pd.test>\n"
+                         "In-Reply-To: <a@b> <a@b> <not an id> <div> <x@y",
+                         10),
+            (std::vector<std::string>{"rtcc.RTCC-2026-000001.ab.cd@pd.test", "a@b"}));
+  EXPECT_EQ(MessageIdsIn("<a@b><c@d><e@f>", 2), (std::vector<std::string>{"a@b", "c@d"}));
+  EXPECT_EQ(MessageIdsIn("<<<a@b>", 10), (std::vector<std::string>{"a@b"}));
+  EXPECT_TRUE(MessageIdsIn("<" + std::string(300, 'a') + "@b>", 10).empty()) << "too long";
+  EXPECT_TRUE(MessageIdsIn(std::string(1 << 20, '<'), 10).empty()) << "linear";
 }
 
 TEST(MimeMessage, AuthenticationResultsAreKeptInOrderUnfolded) {

@@ -18,4 +18,16 @@ std::string StripReplyPrefixes(std::string_view subject) {
   return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
 }
 
+bool IsAutoReplySubject(std::string_view subject) {
+  static const auto kAutoReply = base::CompilePattern(
+      "\\s*(?:\\[[^\\]]{0,40}\\]\\s*)?"
+      "(?:automatic reply|auto[- ]?reply|auto[- ]?response|out of (?:the )?office(?: autoreply)?"
+      "|respuesta autom(?:\xC3\xA1|a)tica|fuera de (?:la )?oficina"
+      "|r(?:\xC3\xA9|e)ponse automatique|automatische antwort|abwesenheitsnotiz"
+      "|risposta automatica|resposta autom(?:\xC3\xA1|a)tica)\\s*:",
+      base::Case::kInsensitive);
+  re2::StringPiece text(subject.data(), subject.size());
+  return RE2::Consume(&text, *kAutoReply);
+}
+
 }  // namespace rtcc::mail

@@ -1,8 +1,6 @@
 #include "testing/mail_stack.h"
 
 #include <gtest/gtest.h>
-#include <mimetic/codec/base64.h>
-#include <mimetic/codec/code.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -102,18 +100,6 @@ bool MailStack::WaitForQueueEmpty(int seconds) const {
     if (std::chrono::steady_clock::now() > deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-}
-
-std::string Base64Lines(const std::string& bytes) {
-  std::string encoded;
-  mimetic::Base64::Encoder encoder;  // 76-character lines
-  mimetic::encode(bytes.begin(), bytes.end(), encoder, std::back_inserter(encoded));
-  std::string out;
-  for (char c : encoded) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out + "\r\n";
 }
 
 std::string RequestMessage(const std::string& from, const std::string& subject,

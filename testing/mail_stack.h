@@ -10,6 +10,7 @@
 
 #include "mail/imap_client.h"
 #include "mail/mime_message.h"
+#include "testing/base64.h"
 
 namespace rtcc::testing {
 
@@ -57,9 +58,6 @@ struct CommandResult {
 
 // Runs `command` with /bin/sh and returns its exit code and output.
 CommandResult RunCommand(const std::string& command);
-
-// `bytes` in base64 (mimetic's encoder), CRLF-ended lines of 76 characters.
-std::string Base64Lines(const std::string& bytes);
 
 // A request e-mail: text body plus JPEG attachments.
 std::string RequestMessage(const std::string& from, const std::string& subject,
