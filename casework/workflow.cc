@@ -200,7 +200,45 @@ DecisionRecord Decide(Store& store, const std::string& request_id, const Operato
   return *store.LatestDecision(request_id);
 }
 
+// Intake once the sender has passed the allow-list, `mail` naming the requestor.
+IntakeResult IntakeFromRequestor(Store& store, const IncomingMail& mail,
+                                 const SenderPolicy& senders) {
+  // Which request does it belong to? A reply token first, then the thread, then the subject tag
+  // of the same requestor.
+  std::optional<std::string> request_id;
+  if (mail.verified_request_id && store.FindRequest(*mail.verified_request_id))
+    request_id = mail.verified_request_id;
+  if (!request_id) request_id = store.messages().FindRequestByMessageIds(mail.thread_ids);
+  if (!request_id) {
+    if (auto tag = FindRequestTag(mail.subject)) {
+      auto r = store.FindRequest(*tag);
+      if (r && r->requestor == mail.from_address) request_id = tag;
+    }
+  }
+  if (mail.automatic != Automatic::kNo) return RecordAutomatic(store, mail, request_id);
+  if (mail.oversize) {
+    store.AddEvent(request_id, kDaemon, "message over the size cap", "from " + mail.from_address);
+    return {MessageKind::kOversize,
+            request_id,
+            ReplyKind::kTooLarge,
+            {},
+            "over the size cap: not read, sender told"};
+  }
+  if (request_id) return FollowUp(store, store.GetRequest(*request_id), mail, senders);
+  return FileNewRequest(store, mail, senders);
+}
+
 }  // namespace
+
+IncomingMail WithRequestor(IncomingMail mail, const SenderPolicy& senders) {
+  if (!mail.reply_to_address.empty() && mail.reply_to_address != mail.from_address &&
+      IsAuthorizedSender(mail.reply_to_address, senders.allowed_domains,
+                         senders.allowed_addresses)) {
+    mail.from_address = mail.reply_to_address;
+    mail.from_name = mail.reply_to_name;
+  }
+  return mail;
+}
 
 IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& senders) {
   if (mail.automatic != Automatic::kNo && mail.verified_request_id &&
@@ -225,29 +263,8 @@ IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& 
             {},
             "sender not vouched for by the receiving server (" + mail.authentication_note + ")"};
   }
-  // Which request does it belong to? A reply token first, then the thread, then the subject tag
-  // of the same requestor.
-  std::optional<std::string> request_id;
-  if (mail.verified_request_id && store.FindRequest(*mail.verified_request_id))
-    request_id = mail.verified_request_id;
-  if (!request_id) request_id = store.messages().FindRequestByMessageIds(mail.thread_ids);
-  if (!request_id) {
-    if (auto tag = FindRequestTag(mail.subject)) {
-      auto r = store.FindRequest(*tag);
-      if (r && r->requestor == mail.from_address) request_id = tag;
-    }
-  }
-  if (mail.automatic != Automatic::kNo) return RecordAutomatic(store, mail, request_id);
-  if (mail.oversize) {
-    store.AddEvent(request_id, kDaemon, "message over the size cap", "from " + mail.from_address);
-    return {MessageKind::kOversize,
-            request_id,
-            ReplyKind::kTooLarge,
-            {},
-            "over the size cap: not read, sender told"};
-  }
-  if (request_id) return FollowUp(store, store.GetRequest(*request_id), mail, senders);
-  return FileNewRequest(store, mail, senders);
+  // From has passed: from here on the sender is the requestor it names (Reply-To when allowed).
+  return IntakeFromRequestor(store, WithRequestor(mail, senders), senders);
 }
 
 DecisionRecord Approve(Store& store, const std::string& request_id, const Operator& analyst,

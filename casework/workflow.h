@@ -36,6 +36,10 @@ struct IncomingMail {
   std::int64_t message_row = 0;  // messages.id
   std::string from_address;
   std::string from_name;
+  // Reply-To's first mailbox ("" when absent): the requestor when it is an allowed sender (a form
+  // mailer's no-reply From with the detective in Reply-To); see WithRequestor.
+  std::string reply_to_address;
+  std::string reply_to_name;
   std::string subject;
   std::string message_id;
   std::vector<std::string> thread_ids;  // References then In-Reply-To: the ids it answers
@@ -94,6 +98,12 @@ struct IntakeResult {
 // received") whoever sent it: a bounce comes from a mail server, not from the allow-list. It is
 // never answered and changes nothing else.
 IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& senders);
+
+// `mail` as the casework sees its sender once From has passed the allow-list: from_address and
+// from_name replaced by Reply-To's when Reply-To names an allowed sender, unchanged otherwise
+// (an outsider in Reply-To is never written to). Intake applies it after its checks of From;
+// replies go to the same address.
+IncomingMail WithRequestor(IncomingMail mail, const SenderPolicy& senders);
 
 // Who acts: a roster name with a role (policy 4.5: authorized personnel only).
 struct Operator {

@@ -65,6 +65,32 @@ TEST_F(WorkflowTest, CompleteRequestWaitsForApprovalAndIsAcknowledged) {
   EXPECT_EQ(events[1].to_state, "PENDING_APPROVAL");
 }
 
+// Issue 17: an intranet form mails from a no-reply address with the detective in Reply-To.
+TEST_F(WorkflowTest, AnAllowedReplyToIsTheRequestorNeverAnOutsider) {
+  auto form = CompleteRequest();
+  form.from_address = "no-reply@pd.test";
+  form.from_name = "Intranet Forms";
+  form.reply_to_address = "det.ruiz@pd.test";
+  form.reply_to_name = "Det. Ruiz";
+  auto filed = Run(form);
+  ASSERT_TRUE(filed.request_id);
+  auto req = store_->GetRequest(*filed.request_id);
+  EXPECT_EQ(req.requestor, "det.ruiz@pd.test");
+  EXPECT_EQ(req.requestor_name, "Det. Ruiz");
+
+  auto outsider = CompleteRequest("outsider@pd.test");
+  outsider.reply_to_address = "someone@elsewhere.test";
+  auto kept = Run(outsider);
+  ASSERT_TRUE(kept.request_id);
+  EXPECT_EQ(store_->GetRequest(*kept.request_id).requestor, "det@pd.test") << "From stays";
+
+  // An allowed Reply-To does not let an outsider in.
+  auto stranger = CompleteRequest("stranger@elsewhere.test");
+  stranger.from_address = "stranger@elsewhere.test";
+  stranger.reply_to_address = "det@pd.test";
+  EXPECT_EQ(Run(stranger).kind, MessageKind::kUnauthorized);
+}
+
 TEST_F(WorkflowTest, IncompleteRequestNeedsInfoUntilAFollowUpCompletesIt) {
   IncomingMail first = Mail("m1@pd.test");
   first.incident_type = "Robbery";

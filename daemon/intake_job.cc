@@ -354,6 +354,8 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
   in.message_row = record.id;
   in.from_address = m.from_address;
   in.from_name = m.from_name;
+  in.reply_to_address = m.reply_to_address;
+  in.reply_to_name = m.reply_to_name;
   in.subject = m.subject;
   in.message_id = m.message_id;
   in.thread_ids = m.references;
@@ -438,8 +440,10 @@ std::string IntakeJob::ProcessRecorded(const casework::MessageRecord& record,
   if (!settings_.prohibited_phrases.empty())
     policy.prohibited_phrases = settings_.prohibited_phrases;
   casework::IntakeResult result = casework::Intake(store_, in, policy);
-  IncomingRef ref{m.from_address,
-                  m.from_name,
+  // Replies go to the requestor: Reply-To when it names an allowed sender, else From.
+  const casework::IncomingMail requestor = casework::WithRequestor(in, policy);
+  IncomingRef ref{requestor.from_address,
+                  requestor.from_name,
                   m.subject,
                   m.message_id,
                   m.references,

@@ -294,6 +294,21 @@ TEST_F(IntakeJobTest, BouncesFromAnywhereAndRuleAutoRepliesAreRecordedNeverAnswe
   EXPECT_TRUE(failure_recorded);
 }
 
+TEST_F(IntakeJobTest, AFormMailersRequestIsAnsweredToTheDetectiveInReplyTo) {  // issue 17
+  Deliver(
+      "From: Intranet Forms <no-reply@pd.test>\r\nReply-To: Det. Ruiz <Det.Ruiz@pd.test>"
+      "\r\nTo: rtcc@pd.test\r\nSubject: FR request form #5512\r\nMessage-ID: <f1@forms.pd.test>"
+      "\r\n\r\nIncident Number: 26-000123\r\nIncident Type: Robbery\r\nPurpose: suspect\r\n");
+  job_->ProcessSpooled();
+  auto requests = store_->ListRequests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].requestor, "det.ruiz@pd.test");
+  auto reply = store_->outbox().ForRequest(requests[0].id).at(0);
+  EXPECT_EQ(reply.recipient, "det.ruiz@pd.test");
+  EXPECT_NE(reply.raw.find("To: <det.ruiz@pd.test>"), std::string::npos)
+      << reply.raw.substr(0, 400);
+}
+
 TEST_F(IntakeJobTest, AutomaticRepliesPerRequestAreCapped) {
   Deliver(Request("det@pd.test", "", "no fields", 0));  // needs_info #1
   job_->ProcessSpooled();

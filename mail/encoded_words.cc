@@ -6,6 +6,8 @@
 
 #include <iterator>
 
+#include "base/strings.h"
+#include "base/utf8.h"
 #include "mail/charset.h"
 
 namespace rtcc::mail {
@@ -51,7 +53,14 @@ bool ReadWord(std::string_view s, std::size_t pos, std::size_t& end, std::string
 
 }  // namespace
 
-std::string DecodeEncodedWords(std::string_view in) {
+std::string DecodeEncodedWords(std::string_view in, std::string_view raw_charset) {
+  auto raw_text = [raw_charset](std::string_view text) {
+    if (base::IsUtf8(text)) return std::string(text);
+    std::string declared = base::Lower(base::Trim(raw_charset, " \t\""));
+    bool usable =
+        !declared.empty() && declared != "utf-8" && declared != "utf8" && declared != "us-ascii";
+    return ToUtf8(text, usable ? std::string_view(declared) : "windows-1252");
+  };
   std::string out;
   std::size_t last = 0;  // start of the text not yet copied
   bool previous_was_word = false;
@@ -65,12 +74,12 @@ std::string DecodeEncodedWords(std::string_view in) {
     }
     std::string_view between = in.substr(last, pos - last);
     bool only_space = between.find_first_not_of(" \t\r\n") == std::string_view::npos;
-    if (!(previous_was_word && only_space)) out += ToUtf8(between, "");
+    if (!(previous_was_word && only_space)) out += raw_text(between);
     out += decoded;
     last = pos = end;
     previous_was_word = true;
   }
-  out += ToUtf8(in.substr(last), "");
+  out += raw_text(in.substr(last));
   return out;
 }
 

@@ -118,4 +118,57 @@ std::optional<std::string> LimitMimeShape(std::string_view raw, const MimeShapeL
   return out;
 }
 
+namespace {
+
+// "Name:" with a name of printable characters but the colon (RFC 5322 section 3.6.8); mimetic
+// also takes blanks before the colon.
+bool StartsField(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && line[i] > ' ' && line[i] < 127 && line[i] != ':') ++i;
+  std::size_t name_end = i;
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  return name_end > 0 && i < line.size() && line[i] == ':';
+}
+
+}  // namespace
+
+std::optional<std::string> RepairTopHeader(std::string_view raw) {
+  struct Line {
+    std::size_t begin, end;  // end: after its line break
+    bool mbox;               // the mbox "From " line: dropped even with no field after it
+  };
+  std::vector<Line> junk;
+  std::size_t last_field = 0;  // where the last field line starts (0: none yet)
+  bool any_field = false;
+  std::size_t pos = 0;
+  bool first = true;
+  while (pos < raw.size()) {
+    std::size_t nl = raw.find('\n', pos);
+    std::size_t next = nl == std::string_view::npos ? raw.size() : nl + 1;
+    std::string_view line = raw.substr(pos, next - pos);
+    std::string_view bare = line.substr(0, line.find_first_of("\r\n"));
+    if (bare.empty()) break;  // the end of the header
+    if (StartsField(bare)) {
+      any_field = true;
+      last_field = pos;
+    } else if (first && bare.rfind("From ", 0) == 0) {
+      junk.push_back({pos, next, true});
+    } else if (bare[0] != ' ' && bare[0] != '\t') {
+      junk.push_back({pos, next, false});
+    }
+    first = false;
+    pos = next;
+  }
+  std::string out;
+  std::size_t copied = 0;
+  for (const Line& j : junk) {
+    if (!j.mbox && (!any_field || j.begin > last_field)) continue;  // no field after it
+    out.append(raw.substr(copied, j.begin - copied));
+    copied = j.end;
+  }
+  if (copied == 0) return std::nullopt;
+  out.append(raw.substr(copied));
+  return out;
+}
+
 }  // namespace rtcc::mail

@@ -56,6 +56,8 @@ class MemoryStreamBuf : public std::streambuf {
 // drops the last header field when the input ends inside the header (a header-only message, a
 // text/rfc822-headers part), so such input gets the empty line that ends a header.
 std::unique_ptr<mimetic::MimeEntity> ParseEntity(std::string_view raw) {
+  std::optional<std::string> repaired = RepairTopHeader(raw);
+  if (repaired) raw = *repaired;
   std::optional<std::string> copy = LimitMimeShape(raw);
   if (!raw.empty() && !HasEmptyLine(copy ? std::string_view(*copy) : raw)) {
     if (!copy) copy.emplace(raw);
@@ -421,17 +423,26 @@ MimeMessage ParseMimeMessage(std::string_view raw) {
   const mimetic::MimeEntity& entity = *parsed;
   const auto& h = entity.header();
 
-  if (!h.from().empty()) {
-    const mimetic::Mailbox& mb = h.from().front();
+  // Raw 8-bit header text that is not UTF-8 is read in the message's declared charset.
+  const std::string charset = h.contentType().param("charset");
+  // addr-spec in lower case and the display name, decoded, of a mailbox.
+  auto read_mailbox = [&charset](const mimetic::Mailbox& mb, std::string& address,
+                                 std::string& name) {
     std::string mailbox = mb.mailbox();
     std::string domain = mb.domain();
-    msg.from_address = Lower(domain.empty() ? mailbox : mailbox + "@" + domain);
-    msg.from_name = Trim(DecodeEncodedWords(mb.label()));
-    if (msg.from_name.size() >= 2 && msg.from_name.front() == '"' && msg.from_name.back() == '"')
-      msg.from_name = msg.from_name.substr(1, msg.from_name.size() - 2);
+    address = Lower(domain.empty() ? mailbox : mailbox + "@" + domain);
+    name = Trim(DecodeEncodedWords(mb.label(), charset));
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+      name = name.substr(1, name.size() - 2);
+  };
+  if (!h.from().empty()) read_mailbox(h.from().front(), msg.from_address, msg.from_name);
+  for (const auto& address : h.replyto()) {
+    if (address.isGroup()) continue;
+    read_mailbox(address.mailbox(), msg.reply_to_address, msg.reply_to_name);
+    break;
   }
-  msg.to = DecodeEncodedWords(FieldValue(entity, "To"));
-  msg.subject = Trim(DecodeEncodedWords(FieldValue(entity, "Subject")));
+  msg.to = DecodeEncodedWords(FieldValue(entity, "To"), charset);
+  msg.subject = Trim(DecodeEncodedWords(FieldValue(entity, "Subject"), charset));
   msg.date = FieldValue(entity, "Date");
   auto ids = ParseMessageIds(FieldValue(entity, "Message-ID"));
   if (!ids.empty()) msg.message_id = ids.front();

@@ -33,11 +33,14 @@ struct DeliveryStatus {
 struct MimeMessage {
   std::string from_address;  // addr-spec of the first From mailbox, lower case ("a@b.org")
   std::string from_name;     // display name, decoded
-  std::string to;            // the To field as written, decoded
-  std::string subject;       // decoded
-  std::string date;          // as written
-  std::string message_id;    // without angle brackets; empty if absent
-  std::string in_reply_to;   // first msg-id of In-Reply-To, without angle brackets
+  // The first mailbox of Reply-To, lower case, and its display name, decoded ("" if absent).
+  std::string reply_to_address;
+  std::string reply_to_name;
+  std::string to;                       // the To field as written, decoded
+  std::string subject;                  // decoded
+  std::string date;                     // as written
+  std::string message_id;               // without angle brackets; empty if absent
+  std::string in_reply_to;              // first msg-id of In-Reply-To, without angle brackets
   std::vector<std::string> references;  // msg-ids of References, oldest first, without brackets
   std::string auto_submitted;           // RFC 3834 Auto-Submitted value, lower case ("" if absent)
   std::string precedence;               // Precedence value, lower case

@@ -805,5 +805,46 @@ TEST(MimeMessage, TheHeaderSectionEndsAtTheFirstEmptyLine) {
   EXPECT_EQ(head.text_body, "") << "not a byte of the body";
 }
 
+TEST(MimeMessage, AnMboxLineOrAStrayLineDoesNotHideTheSender) {  // issue 17
+  auto mbox = ParseMimeMessage(
+      "From det@pd.test Tue Dec  8 09:00:00 2026\r\nFrom: Det <det@pd.test>\r\n"
+      "Subject: FR request\r\n\r\nIncident Type: Robbery\r\n");
+  EXPECT_EQ(mbox.from_address, "det@pd.test");
+  EXPECT_EQ(mbox.subject, "FR request");
+  EXPECT_EQ(mbox.text_body, "Incident Type: Robbery\n");
+  auto stray = ParseMimeMessage(
+      "X-Mailer: Copier 3000\r\n  (continued)\r\nthis line is not a field\r\n"
+      "From: Det <det@pd.test>\r\nSubject: s\r\n\r\nbody\r\n");
+  EXPECT_EQ(stray.from_address, "det@pd.test");
+  EXPECT_EQ(stray.text_body, "body\n");
+  // A message without a header stays one: its first line is body text.
+  auto headless = ParseMimeMessage("just some text\r\nand more\r\n");
+  EXPECT_TRUE(headless.from_address.empty());
+  EXPECT_NE(headless.text_body.find("just some text"), std::string::npos);
+  auto spaced = ParseMimeMessage("From : det@pd.test\r\nSubject: s\r\n\r\nbody\r\n");
+  EXPECT_EQ(spaced.subject, "s") << "\"From :\" is a field, not an mbox line";
+}
+
+TEST(MimeMessage, RawEightBitHeadersAreReadNotReplaced) {  // issue 17
+  // UTF-8 written raw (RFC 6532), Latin-1 in a message that declares it, Latin-1 undeclared.
+  auto utf8 = ParseMimeMessage(
+      "From: Jos\xC3\xA9 <det@pd.test>\r\nSubject: Solicitud \xC3\xB1\r\n\r\nx\r\n");
+  EXPECT_EQ(utf8.subject, "Solicitud \xC3\xB1");
+  EXPECT_EQ(utf8.from_name, "Jos\xC3\xA9");
+  auto declared = ParseMimeMessage(
+      "From: det@pd.test\r\nSubject: Se\xF1or \xA4\r\n"
+      "Content-Type: text/plain; charset=iso-8859-15\r\n\r\nx\r\n");
+  EXPECT_EQ(declared.subject, "Se\xC3\xB1or \xE2\x82\xAC") << "ISO-8859-15: 0xA4 is the euro";
+  auto undeclared = ParseMimeMessage(
+      "From: det@pd.test\r\nSubject: Pe\xF1"
+      "a \x93"
+      "x\x94\r\n\r\nx\r\n");
+  EXPECT_EQ(undeclared.subject,
+            "Pe\xC3\xB1"
+            "a \xE2\x80\x9Cx\xE2\x80\x9D")
+      << "windows-1252";
+  EXPECT_EQ(undeclared.subject.find("\xEF\xBF\xBD"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace rtcc::mail
