@@ -138,6 +138,15 @@ std::optional<std::string> RepairTopHeader(std::string_view raw) {
     bool mbox;               // the mbox "From " line: dropped even with no field after it
   };
   std::vector<Line> junk;
+  // A header whose first field is indented (" From: ..."): mimetic would take it for the
+  // continuation of nothing. The blanks go.
+  std::size_t indent = 0;
+  while (indent < raw.size() && (raw[indent] == ' ' || raw[indent] == '\t')) ++indent;
+  if (indent > 0 && StartsField(raw.substr(indent, raw.find('\n') - indent))) {
+    std::string unindented(raw.substr(indent));
+    auto rest = RepairTopHeader(unindented);
+    return rest ? rest : std::optional<std::string>(std::move(unindented));
+  }
   std::size_t last_field = 0;  // where the last field line starts (0: none yet)
   bool any_field = false;
   std::size_t pos = 0;

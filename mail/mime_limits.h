@@ -33,8 +33,9 @@ std::optional<std::string> LimitMimeShape(std::string_view raw, const MimeShapeL
 // mimetic ends a header at the first line that is neither a field nor a folded continuation, so
 // a message saved from an mbox (its first line "From sender date", RFC 4155) or with one stray
 // malformed line before From: would have no sender, no subject and its header read as body.
-// Returns a copy of `raw` without the mbox line and without each such line of the top header
-// that has a field after it (before the empty line), or nullopt when there is none. A first line
+// Returns a copy of `raw` without the mbox line, without each such line of the top header
+// that has a field after it (before the empty line), and without blanks before a first field
+// (" From: ..."), or nullopt when there is none of these. A first line
 // that no field follows is left alone: it starts a message without a header. Linear in the size
 // of the header.
 std::optional<std::string> RepairTopHeader(std::string_view raw);

@@ -821,6 +821,8 @@ TEST(MimeMessage, AnMboxLineOrAStrayLineDoesNotHideTheSender) {  // issue 17
   auto headless = ParseMimeMessage("just some text\r\nand more\r\n");
   EXPECT_TRUE(headless.from_address.empty());
   EXPECT_NE(headless.text_body.find("just some text"), std::string::npos);
+  auto indented = ParseMimeMessage(" From: Det <det@pd.test>\r\nSubject: s\r\n\r\nbody\r\n");
+  EXPECT_EQ(indented.from_address, "det@pd.test") << "enmime's bad-header-start";
   auto spaced = ParseMimeMessage("From : det@pd.test\r\nSubject: s\r\n\r\nbody\r\n");
   EXPECT_EQ(spaced.subject, "s") << "\"From :\" is a field, not an mbox line";
 }
