@@ -3,8 +3,12 @@
 // and read mailboxes back over IMAP.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -64,5 +68,28 @@ std::string RequestMessage(const std::string& from, const std::string& subject,
                            const std::string& message_id, const std::string& body,
                            const std::vector<std::filesystem::path>& jpegs,
                            const std::string& extra_headers = "");
+
+// A test with a mail stack of its own in a temporary directory `dir_` (kept when the test fails),
+// skipped when not run as root (the stack runs Dovecot and Postfix).
+class MailStackTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::geteuid() != 0)
+      GTEST_SKIP() << "the loopback mail stack runs Dovecot and Postfix as root";
+    dir_ = std::filesystem::temp_directory_path() /
+           ("rtcc-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+            "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    stack_ = std::make_unique<MailStack>(dir_ / "stack");
+  }
+  void TearDown() override {
+    stack_.reset();
+    if (!HasFailure()) std::filesystem::remove_all(dir_);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<MailStack> stack_;
+};
 
 }  // namespace rtcc::testing

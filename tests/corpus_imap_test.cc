@@ -46,22 +46,8 @@ struct Installation {
   daemon::IntakeJob job;
 };
 
-class CorpusOverImap : public ::testing::Test {
+class CorpusOverImap : public MailStackTest {
  protected:
-  void SetUp() override {
-    if (::geteuid() != 0)
-      GTEST_SKIP() << "the loopback mail stack runs Dovecot and Postfix as root";
-    dir_ =
-        std::filesystem::temp_directory_path() / ("rtcc-corpus-imap-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    stack_ = std::make_unique<MailStack>(dir_ / "stack");
-  }
-  void TearDown() override {
-    stack_.reset();
-    if (!HasFailure()) std::filesystem::remove_all(dir_);
-  }
-
   // Appends `raw` to the INBOX, polls once, and returns the row of the message taken.
   static casework::MessageRecord TakeOne(mail::ImapClient& imap, Installation& rtcc,
                                          const std::string& raw) {
@@ -72,9 +58,6 @@ class CorpusOverImap : public ::testing::Test {
     if (!row) throw std::runtime_error("the appended message was not recorded");
     return *row;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<MailStack> stack_;
 };
 
 TEST_F(CorpusOverImap, EveryMessageEndsWhereItsCaseSays) {

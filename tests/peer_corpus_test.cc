@@ -67,20 +67,11 @@ struct Pass {
   int duplicates_expected = 0;
 };
 
-class PeerCorpus : public ::testing::Test {
+class PeerCorpus : public MailStackTest {
  protected:
   void SetUp() override {
-    if (::geteuid() != 0)
-      GTEST_SKIP() << "the loopback mail stack runs Dovecot and Postfix as root";
     if (!std::filesystem::exists(kPeerCorpus)) GTEST_SKIP() << "no peer corpus at " << kPeerCorpus;
-    dir_ = std::filesystem::temp_directory_path() / ("rtcc-peer-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    stack_ = std::make_unique<MailStack>(dir_ / "stack");
-  }
-  void TearDown() override {
-    stack_.reset();
-    if (!HasFailure()) std::filesystem::remove_all(dir_);
+    MailStackTest::SetUp();
   }
 
   // Every message of `corpus` (rewritten by `change`) through a fresh rtcc and the INBOX.
@@ -145,9 +136,6 @@ class PeerCorpus : public ::testing::Test {
     std::cout << "\n";
     return pass;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<MailStack> stack_;
 };
 
 TEST_F(PeerCorpus, AsTheyAreNothingIsLostAndStrangersAreQuarantined) {
