@@ -9,8 +9,10 @@
 
 #include "fuzz/invariants.h"
 #include "mail/auth_results.h"
+#include "mail/automatic_mail.h"
 #include "mail/body_fields.h"
 #include "mail/encoded_words.h"
+#include "mail/message_digest.h"
 #include "mail/mime_message.h"
 
 namespace {
@@ -51,5 +53,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   rtcc::mail::ParseAuthenticationResults(m.authentication_results, "");
   // The header decoders on the raw bytes too, as if they were one header value.
   Check(IsUtf8(rtcc::mail::DecodeEncodedWords(input.substr(0, 8192))));
+  Check(IsUtf8(rtcc::mail::DecodeEncodedWords(input.substr(0, 8192), "iso-8859-15")));
+  // Issue 17's readers of whole messages: the content digest, the ids a bounce quotes, the
+  // automatic-mail verdict (vendor fields, auto-reply and bounce subjects).
+  Check(rtcc::mail::ContentDigest(input).size() == 64);
+  for (const auto& id : rtcc::mail::MessageIdsIn(input, 50))
+    Check(!id.empty() && id.size() <= 250 && id.find_first_of(" <>\r\n") == std::string::npos);
+  rtcc::mail::ClassifyAutomatic(m, "rtcc@pd.test");
+  rtcc::mail::WorstDeliveryAction(m);
   return 0;
 }

@@ -233,6 +233,9 @@ void CheckSubject(std::string_view subject) {
   Check(rtcc::mail::StripReplyPrefixes(stripped) == stripped);  // idempotent
   // A suffix of the input, trimmed: prefixes are only taken from the front.
   Check(subject.find(stripped) != std::string_view::npos);
+  // An auto-reply's subject stays one behind blanks (the prefix is read from the front).
+  Check(!rtcc::mail::IsAutoReplySubject(subject) ||
+        rtcc::mail::IsAutoReplySubject(" " + std::string(subject)));
 
   std::string base = rtcc::daemon::BaseSubject(std::string(subject));
   Check(base.size() <= subject.size());
