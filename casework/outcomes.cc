@@ -1,6 +1,9 @@
 #include "casework/outcomes.h"
 
 #include <algorithm>
+#include <optional>
+
+#include "casework/workflow.h"
 
 namespace rtcc::casework {
 
@@ -16,6 +19,19 @@ std::vector<OverdueOutcome> OverdueOutcomes(Store& store, int days) {
   }
   std::sort(out.begin(), out.end(),
             [](const auto& a, const auto& b) { return a.awaiting_since < b.awaiting_since; });
+  return out;
+}
+
+std::vector<UnreadOutcomeReply> UnreadOutcomeReplies(Store& store) {
+  std::vector<UnreadOutcomeReply> out;
+  for (RequestState state : {RequestState::kResultsSent, RequestState::kAwaitingOutcome}) {
+    for (auto& r : store.ListRequests(state)) {
+      std::optional<EventRecord> latest;
+      for (auto& e : store.Events(r.id))
+        if (e.action == kUnreadOutcomeReply) latest = std::move(e);
+      if (latest) out.push_back({std::move(r), latest->at, latest->detail});
+    }
+  }
   return out;
 }
 

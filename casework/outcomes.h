@@ -19,6 +19,16 @@ struct OverdueOutcome {
 // clock, store.h Now()), oldest first.
 std::vector<OverdueOutcome> OverdueOutcomes(Store& store, int days);
 
+// A reply about a request awaiting its outcome (RESULTS_SENT or AWAITING_OUTCOME) whose words could
+// not be read as an outcome (workflow.h kUnreadOutcomeReply), newest reply per request: an analyst
+// reads it and records the outcome with `rtccctl outcome`.
+struct UnreadOutcomeReply {
+  RequestRecord request;
+  std::string received_at;
+  std::string text;  // the reply's words, as recorded (at most 500 bytes)
+};
+std::vector<UnreadOutcomeReply> UnreadOutcomeReplies(Store& store);
+
 // Of those, the ones to remind now: fewer than `max_reminders` reminders so far, and `days` days
 // since the results or since the last reminder.
 std::vector<RequestRecord> RemindersDue(Store& store, int days, int max_reminders);

@@ -139,19 +139,6 @@ const std::string& PoorQualityWarning() {
   return kWarning;
 }
 
-std::optional<bool> ParseOutcome(std::string_view text) {
-  static const auto kNegative = base::CompilePattern(
-      R"(\b(no|not|negative|without)\b[\s-]*(positive\s+)?(id\b|identification|identified|match)|\bunidentified\b|\bnegative\b)",
-      base::Case::kInsensitive);
-  static const auto kPositive = base::CompilePattern(
-      R"(\bpositive\b|\bidentified\b|\bidentification\s+(made|confirmed)|\bconfirmed\b|\b(id|identity)\s+confirmed\b)",
-      base::Case::kInsensitive);
-  re2::StringPiece t(text.data(), text.size());
-  if (RE2::PartialMatch(t, *kNegative)) return false;
-  if (RE2::PartialMatch(t, *kPositive)) return true;
-  return std::nullopt;
-}
-
 constexpr base::EnumNames<OutcomeKind, 3> kOutcomeKindNames = {{
     {OutcomeKind::kPositive, "positive"},
     {OutcomeKind::kNone, "none"},
@@ -164,32 +151,6 @@ std::string_view ToString(OutcomeKind kind) {
 
 std::optional<OutcomeKind> ParseOutcomeKind(std::string_view text) {
   return base::ValueOf(kOutcomeKindNames, text);
-}
-
-std::optional<OutcomeReport> ParseOutcomeReport(std::string_view text) {
-  static const auto kInconclusive = base::CompilePattern(
-      R"(\binconclusive\b|\bundetermined\b|\bunable\s+to\s+(determine|confirm)\b|\bnot\s+(yet\s+)?(sure|known|determined)\b|\bunknown\b)",
-      base::Case::kInsensitive);
-  re2::StringPiece t(text.data(), text.size());
-  OutcomeReport report;
-  if (RE2::PartialMatch(t, *kInconclusive)) {
-    report.kind = OutcomeKind::kInconclusive;
-    return report;
-  }
-  auto positive = ParseOutcome(text);
-  if (!positive) return std::nullopt;
-  report.kind = *positive ? OutcomeKind::kPositive : OutcomeKind::kNone;
-  if (*positive) {
-    static const auto kRank = base::CompilePattern(
-        R"((?:candidate|rank|number|no\.|#)\s*#?\s*(\d{1,3})\b)", base::Case::kInsensitive);
-    int rank = 0;
-    if (RE2::PartialMatch(t, *kRank, &rank)) report.rank = rank;
-    static const auto kSubject = base::CompilePattern(
-        R"((?:subject|gallery id)\s*:?\s*([A-Za-z0-9_.-]+))", base::Case::kInsensitive);
-    std::string subject;
-    if (RE2::PartialMatch(t, *kSubject, &subject)) report.subject = subject;
-  }
-  return report;
 }
 
 const std::vector<ProhibitedPhrase>& DefaultProhibitedPhrases() {

@@ -51,8 +51,8 @@ const std::vector<std::string>& ResultCaveats();
 // investigator weighs the probe's quality before acting on any candidate of that face.
 const std::string& PoorQualityWarning();
 
-// Policy 4.5.3.3: the outcome a requestor reports. std::nullopt when the text is not one of
-// "positive identification" / "no identification" (leniently read).
+// Policy 4.5.3.3: the outcome a requestor reports, as ParseOutcomeReport reads it: true for a
+// positive identification, false for none, std::nullopt when inconclusive or not an outcome.
 std::optional<bool> ParseOutcome(std::string_view text);
 
 enum class OutcomeKind { kPositive, kNone, kInconclusive };
@@ -67,8 +67,14 @@ struct OutcomeReport {
   std::optional<std::string> subject;
 };
 
-// Lenient reading of an outcome ("positive ID - candidate 2", "no identification", "negative",
-// "inconclusive", "unable to determine"...). std::nullopt when it says none of them.
+// Reads an outcome as a person reads a short reply (casework/outcome_reading.cc): a label's value
+// ("positive ID - candidate 2", "no identification", "negative", "inconclusive") or plain words —
+// arrest, custody and charge wording ("we arrested him", "he's in custody"), negation and
+// contractions turning a positive word around ("couldn't ID him", "was not a match", "none of
+// them"), not knowing yet ("not sure", "still working on it"), some Spanish ("detenido", "no es
+// él"); the candidate's rank as "#2", "No. 2", "candidate 2", "number two", "the second one",
+// "2nd photo". Clause by clause: a positive clause wins, then a negative one, then an unsure one.
+// std::nullopt when it says none of them. Linear in the length of `text`.
 std::optional<OutcomeReport> ParseOutcomeReport(std::string_view text);
 
 // Policy 4.5.2: a phrase that suggests a prohibited use, and the clause it points to.

@@ -105,6 +105,28 @@ IntakeResult FileNewRequest(Store& store, const IncomingMail& mail, const Sender
       store, r, IntakeResult{MessageKind::kRequest, r.id, std::nullopt, {}, "new request"}, policy);
 }
 
+// Policy 4.5.3.3: a reply in the thread of rtcc's own mail about an AWAITING_OUTCOME request,
+// with no "Outcome:" line: its words are read as the outcome. When they cannot be, the reply is
+// recorded as an unread outcome reply (for the analysts) and the requestor is asked, once, for a
+// one-word answer; it is never dropped.
+IntakeResult PlainWordsOutcome(Store& store, const RequestRecord& r, const IncomingMail& mail,
+                               IntakeResult result) {
+  result.kind = MessageKind::kOutcome;
+  if (auto outcome = ParseOutcomeReport(mail.notes)) {
+    RecordOutcome(store, r.id, *outcome, mail.notes, mail.from_address);
+    result.reply = ReplyKind::kOutcomeRecorded;
+    result.note = "outcome in plain words: " + std::string(ToString(outcome->kind));
+    return result;
+  }
+  store.AddEvent(r.id, mail.from_address, kUnreadOutcomeReply, mail.notes.substr(0, 500));
+  result.note = "unread outcome reply";
+  if (store.outbox().Count(r.id, {ReplyKind::kOutcomeUnclear}) == 0)
+    result.reply = ReplyKind::kOutcomeUnclear;
+  else
+    result.note += " (the requestor was already asked)";
+  return result;
+}
+
 IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail,
                       const SenderPolicy& policy) {
   IntakeResult result{MessageKind::kFollowUp, r.id, std::nullopt, {}, "follow-up"};
@@ -131,9 +153,14 @@ IntakeResult FollowUp(Store& store, RequestRecord r, const IncomingMail& mail,
     }
     return result;
   }
-  // Policy 4.5.3.3: the outcome of a search, reported by e-mail.
-  if (mail.outcome &&
-      (r.state == RequestState::kAwaitingOutcome || r.state == RequestState::kResultsSent)) {
+  // Policy 4.5.3.3: the outcome of a search, reported by e-mail: an "Outcome:" line, or the
+  // plain words of a reply in the thread of rtcc's own mail ("we arrested him, it was #2").
+  const bool awaiting =
+      r.state == RequestState::kAwaitingOutcome || r.state == RequestState::kResultsSent;
+  if (awaiting && !mail.outcome && mail.verified_request_id == r.id && mail.images.empty() &&
+      !mail.notes.empty())
+    return PlainWordsOutcome(store, r, mail, result);
+  if (mail.outcome && awaiting) {
     auto outcome = ParseOutcomeReport(*mail.outcome);
     result.kind = MessageKind::kOutcome;
     if (mail.verified_request_id != r.id) {

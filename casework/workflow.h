@@ -99,6 +99,10 @@ struct IntakeResult {
 // never answered and changes nothing else.
 IntakeResult Intake(Store& store, const IncomingMail& mail, const SenderPolicy& senders);
 
+// The event action of a reply about an AWAITING_OUTCOME request whose words could not be read as
+// an outcome (policy 4.5.3.3): analysts see these in `rtccctl overdue` (UnreadOutcomeReplies).
+inline constexpr const char* kUnreadOutcomeReply = "unread outcome reply";
+
 // `mail` as the casework sees its sender once From has passed the allow-list: from_address and
 // from_name replaced by Reply-To's when Reply-To names an allowed sender, unchanged otherwise
 // (an outsider in Reply-To is never written to). Intake applies it after its checks of From;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "casework/outcomes.h"
 #include "testing/temp_store.h"
 
 namespace rtcc::casework {
@@ -316,6 +317,52 @@ TEST_F(WorkflowTest, SearchResultsOutcomeAndTheSearchLog) {
   EXPECT_EQ(r.reply, ReplyKind::kOutcomeRecorded);
   EXPECT_EQ(store_->GetRequest(id).state, RequestState::kClosed);
   EXPECT_EQ(store_->SearchLog()[0].positive_identification, true);
+}
+
+// Issue 17: outcome replies in plain words reached the log in 0 of 3 cases.
+TEST_F(WorkflowTest, AnOutcomeInPlainWordsInTheThreadIsRecorded) {
+  std::string id = ApprovedRequest();
+  {
+    auto txn = store_->Begin();
+    RecordSearchResults(*store_, AuthorizeSearch(*store_, id), NewSearch{});
+    txn.Commit();
+  }
+  IncomingMail reply = Mail("plain@pd.test");
+  reply.thread_ids = {"m1@pd.test"};
+  reply.verified_request_id = id;
+  reply.notes = "Good news, we arrested him this morning. It was the second one.";
+  auto r = Run(reply);
+  EXPECT_EQ(r.kind, MessageKind::kOutcome);
+  EXPECT_EQ(r.reply, ReplyKind::kOutcomeRecorded);
+  auto log = store_->SearchLog();
+  EXPECT_EQ(log[0].outcome, OutcomeKind::kPositive);
+  EXPECT_EQ(log[0].outcome_rank, 2);
+  EXPECT_EQ(store_->GetRequest(id).state, RequestState::kClosed);
+}
+
+TEST_F(WorkflowTest, AnOutcomeReplyThatCannotBeReadIsKeptForAnalystsAndAskedOnce) {
+  std::string id = ApprovedRequest();
+  {
+    auto txn = store_->Begin();
+    RecordSearchResults(*store_, AuthorizeSearch(*store_, id), NewSearch{});
+    txn.Commit();
+  }
+  for (const char* words : {"Thanks, will follow up with the unit.", "Any update on the DNA?"}) {
+    IncomingMail reply = Mail(std::string(words).substr(0, 8) + "@pd.test");
+    reply.verified_request_id = id;
+    reply.notes = words;
+    auto r = Run(reply);
+    EXPECT_EQ(r.kind, MessageKind::kOutcome) << words;
+    auto txn = store_->Begin();  // the reply is queued as the daemon would
+    if (r.reply) store_->outbox().Queue(id, *r.reply, words, "det@pd.test", "raw");
+    txn.Commit();
+  }
+  EXPECT_EQ(store_->outbox().Count(id, {ReplyKind::kOutcomeUnclear}), 1) << "asked once";
+  EXPECT_FALSE(store_->SearchLog()[0].outcome.has_value()) << "the log is not guessed at";
+  auto unread = UnreadOutcomeReplies(*store_);
+  ASSERT_EQ(unread.size(), 1u);
+  EXPECT_EQ(unread[0].request.id, id);
+  EXPECT_EQ(unread[0].text, "Any update on the DNA?") << "the newest";
 }
 
 TEST_F(WorkflowTest, OutcomeFromSomeoneElseIsNotRecorded) {

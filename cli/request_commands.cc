@@ -279,6 +279,20 @@ void PrintLog(Store& store, bool json) {
               << (s.parent_search_id ? "#" + std::to_string(*s.parent_search_id) : "-") << "\n";
 }
 
+// Policy 4.5.3.3: replies that may carry an outcome rtcc could not read; an analyst reads them
+// and records the outcome with `rtccctl outcome`. Nothing is printed when there are none.
+void PrintUnreadOutcomeReplies(Store& store) {
+  auto unread = casework::UnreadOutcomeReplies(store);
+  if (unread.empty()) return;
+  std::cout << "\nOutcome replies rtcc could not read (record them with `rtccctl outcome`)\n"
+            << Cell("REQUEST", 18) << Cell("REQUESTOR", 26) << Cell("RECEIVED", 22) << "WORDS\n";
+  for (const auto& u : unread) {
+    std::string words = u.text.substr(0, u.text.find('\n'));
+    std::cout << Cell(u.request.id, 18) << Cell(u.request.requestor, 26) << Cell(u.received_at, 22)
+              << Cell(words, 60) << "\n";
+  }
+}
+
 void PrintOverdue(Store& store, const config::Config& config, bool json) {
   auto overdue = casework::OverdueOutcomes(store, config.outcome_reminder_days);
   if (json) {
@@ -301,6 +315,7 @@ void PrintOverdue(Store& store, const config::Config& config, bool json) {
               << Cell(o.awaiting_since, 22) << Cell(std::to_string(o.days_waiting), 6)
               << o.request.reminders_sent << " of " << config.outcome_max_reminders << "\n";
   if (overdue.empty()) std::cout << "(none)\n";
+  PrintUnreadOutcomeReplies(store);
 }
 
 struct RequestArgs {
@@ -324,6 +339,7 @@ void AddRequestCommands(CLI::App& app, const CommandContext& context) {
   app.add_subcommand("queue", "requests waiting for an analyst's decision")->callback([&, open] {
     auto [config, op, store] = open(Role::kRoster);
     PrintRequests(*store, store->ListRequests(RequestState::kPendingApproval), context.json);
+    if (!context.json) PrintUnreadOutcomeReplies(*store);
   });
 
   auto* requests = app.add_subcommand("requests", "all requests, newest first");

@@ -57,6 +57,16 @@ constexpr std::size_t kMaxReportedMessageIds = 100;
 // How long intake holds SQLite's write lock at a stretch (rtccctl waits up to 10 s for it).
 constexpr std::chrono::milliseconds kMaxWriteHold{1000};
 
+// The outcome as the requestor wrote it, for the reply that answers it: the "Outcome:" line, or
+// the first line of a reply in plain words.
+std::string OutcomeAsWritten(const casework::IncomingMail& in,
+                             const casework::IntakeResult& result) {
+  if (in.outcome) return *in.outcome;
+  if (result.kind != casework::MessageKind::kOutcome) return "";
+  std::string first = in.notes.substr(0, in.notes.find('\n'));
+  return first.size() > 200 ? first.substr(0, 200) + "..." : first;
+}
+
 }  // namespace
 
 IntakeJob::IntakeJob(casework::Store& store, casework::Spool& spool, ReplyComposer& replies,
@@ -447,7 +457,7 @@ std::string IntakeJob::ProcessRecorded(const casework::MessageRecord& record,
                   m.subject,
                   m.message_id,
                   m.references,
-                  in.outcome.value_or(""),
+                  OutcomeAsWritten(in, result),
                   record.size,
                   settings_.mailbox.max_message_bytes,
                   in.unused_attachments};

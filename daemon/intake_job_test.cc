@@ -58,6 +58,22 @@ class IntakeJobTest : public ::testing::Test {
     return raw + "--b--\r\n";
   }
 
+  // A request filed, approved and searched, its results queued: its id and the results reply's
+  // Message-ID (with its reply token).
+  std::pair<std::string, std::string> SearchedRequest() {
+    Deliver(Request("det@pd.test", "", "Incident Type: Robbery\nPurpose: suspect", 1));
+    job_->ProcessSpooled();
+    std::string id = store_->ListRequests()[0].id;
+    auto txn = store_->Begin();
+    casework::Approve(*store_, id, "analyst", "ok");
+    auto auth = casework::AuthorizeSearch(*store_, id);
+    casework::RecordSearchResults(*store_, auth, casework::NewSearch{});
+    replies_->QueueResults(*store_, store_->GetRequest(id), auth.approval,
+                           store_->Searches(id).back());
+    txn.Commit();
+    return {id, store_->outbox().ForRequest(id).back().message_id};
+  }
+
   std::filesystem::path dir_;
   std::unique_ptr<casework::Store> store_;
   std::unique_ptr<casework::Spool> spool_;
@@ -214,19 +230,7 @@ TEST_F(IntakeJobTest, AStrangersMailIsQuarantinedUnread) {
 
 // The results reply's Message-ID carries a reply token; an outcome replying to it is recorded.
 TEST_F(IntakeJobTest, OutcomeInReplyToRtccsOwnMailIsRecordedOnlyThere) {
-  Deliver(Request("det@pd.test", "", "Incident Type: Robbery\nPurpose: suspect", 1));
-  job_->ProcessSpooled();
-  std::string id = store_->ListRequests()[0].id;
-  {
-    auto txn = store_->Begin();
-    casework::Approve(*store_, id, "analyst", "ok");
-    auto auth = casework::AuthorizeSearch(*store_, id);
-    casework::RecordSearchResults(*store_, auth, casework::NewSearch{});
-    replies_->QueueResults(*store_, store_->GetRequest(id), auth.approval,
-                           store_->Searches(id).back());
-    txn.Commit();
-  }
-  std::string results_id = store_->outbox().ForRequest(id).back().message_id;
+  auto [id, results_id] = SearchedRequest();
   ASSERT_EQ(tokens_.Verify(results_id), id);
 
   // A reply that only carries the subject tag: not recorded, and told why.
@@ -307,6 +311,27 @@ TEST_F(IntakeJobTest, AFormMailersRequestIsAnsweredToTheDetectiveInReplyTo) {  /
   EXPECT_EQ(reply.recipient, "det.ruiz@pd.test");
   EXPECT_NE(reply.raw.find("To: <det.ruiz@pd.test>"), std::string::npos)
       << reply.raw.substr(0, 400);
+}
+
+// Issue 17: a detective answers the results in plain words, quoting them below (Outlook style).
+TEST_F(IntakeJobTest, AnOutcomeInPlainWordsAboveTheQuotedResultsIsRecorded) {
+  auto [id, results_id] = SearchedRequest();
+  Deliver(
+      "From: det@pd.test\r\nSubject: RE: FR results\r\nMessage-ID: <p1@pd.test>\r\n"
+      "In-Reply-To: <" +
+      results_id + ">\r\nReferences: <" + results_id +
+      ">\r\n\r\n"
+      "Thanks - we picked him up last night, he's in custody. It was #1.\r\n\r\n"
+      "-----Original Message-----\r\nFrom: RTCC <rtcc@pd.test>\r\n"
+      "Subject: FR results\r\n\r\nNo identification was made by this search. Candidate 2"
+      "\r\n");
+  job_->ProcessSpooled();
+  auto log = store_->SearchLog();
+  EXPECT_EQ(log[0].outcome, casework::OutcomeKind::kPositive);
+  EXPECT_EQ(log[0].outcome_rank, 1) << "the quoted results are not the detective's words";
+  auto reply = store_->outbox().ForRequest(id).back();
+  EXPECT_EQ(reply.kind, casework::ReplyKind::kOutcomeRecorded);
+  EXPECT_NE(reply.raw.find("he's in custody"), std::string::npos) << "the words it read";
 }
 
 TEST_F(IntakeJobTest, AutomaticRepliesPerRequestAreCapped) {
