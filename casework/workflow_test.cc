@@ -49,6 +49,15 @@ class WorkflowTest : public testing::TempStoreTest {
     return *r.request_id;
   }
 
+  // ApprovedRequest(), searched (no candidates): RESULTS_SENT.
+  std::string SearchedRequest() {
+    std::string id = ApprovedRequest();
+    auto txn = store_->Begin();
+    RecordSearchResults(*store_, AuthorizeSearch(*store_, id), NewSearch{});
+    txn.Commit();
+    return id;
+  }
+
   SenderPolicy senders_{{"pd.test"}, {}};
 };
 
@@ -321,12 +330,7 @@ TEST_F(WorkflowTest, SearchResultsOutcomeAndTheSearchLog) {
 
 // Issue 17: outcome replies in plain words reached the log in 0 of 3 cases.
 TEST_F(WorkflowTest, AnOutcomeInPlainWordsInTheThreadIsRecorded) {
-  std::string id = ApprovedRequest();
-  {
-    auto txn = store_->Begin();
-    RecordSearchResults(*store_, AuthorizeSearch(*store_, id), NewSearch{});
-    txn.Commit();
-  }
+  std::string id = SearchedRequest();
   IncomingMail reply = Mail("plain@pd.test");
   reply.thread_ids = {"m1@pd.test"};
   reply.verified_request_id = id;
@@ -341,12 +345,7 @@ TEST_F(WorkflowTest, AnOutcomeInPlainWordsInTheThreadIsRecorded) {
 }
 
 TEST_F(WorkflowTest, AnOutcomeReplyThatCannotBeReadIsKeptForAnalystsAndAskedOnce) {
-  std::string id = ApprovedRequest();
-  {
-    auto txn = store_->Begin();
-    RecordSearchResults(*store_, AuthorizeSearch(*store_, id), NewSearch{});
-    txn.Commit();
-  }
+  std::string id = SearchedRequest();
   for (const char* words : {"Thanks, will follow up with the unit.", "Any update on the DNA?"}) {
     IncomingMail reply = Mail(std::string(words).substr(0, 8) + "@pd.test");
     reply.verified_request_id = id;
@@ -366,12 +365,7 @@ TEST_F(WorkflowTest, AnOutcomeReplyThatCannotBeReadIsKeptForAnalystsAndAskedOnce
 }
 
 TEST_F(WorkflowTest, OutcomeFromSomeoneElseIsNotRecorded) {
-  std::string id = ApprovedRequest();
-  {
-    auto txn = store_->Begin();
-    RecordSearchResults(*store_, AuthorizeSearch(*store_, id), NewSearch{});
-    txn.Commit();
-  }
+  std::string id = SearchedRequest();
   IncomingMail reply = Mail("x@pd.test");
   reply.from_address = "colleague@pd.test";
   reply.thread_ids = {"m1@pd.test"};
