@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 #include <sstream>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/pattern.h"
@@ -20,13 +22,26 @@ struct Label {
   const char* pattern;
 };
 
-// Label spellings seen in investigators' mail; each pattern must match the whole label.
+// Label spellings seen in investigators' mail, in English and Spanish, with the abbreviations of
+// records systems; each pattern must match the whole label (case-insensitive; accented letters
+// in either case written out, as RE2 folds ASCII only here; a multi-byte alternation is written
+// as a class: RE2 in Latin-1 mode misses "\xC2\xBA|\xC2\xB0").
 constexpr std::array<Label, 4> kLabels = {{
-    {Field::kIncidentNumber, R"((incident|case|report)\s*(number|num\.?|no\.?|#)|incident\s*id)"},
-    {Field::kIncidentType, R"((incident|offen[cs]e|crime|case)\s*type|offen[cs]e)"},
+    {Field::kIncidentNumber,
+     R"((?:incident|case|report|event|police\s*report|offen[cs]e|complaint|cad|call|ir|)"
+     R"(incidente|caso|reporte|informe|denuncia)\s*)"
+     R"((?:number|num\.?|nbr\.?|no\.?|n\.?\xC2[\xBA\xB0]|#|id)|inc\.?\s*(?:#|no\.?|number|num\.?)|)"
+     R"(ccn|dr\s*#|n(?:\xC3[\xBA\x9A]|u)mero\s*de\s*(?:incidente|caso|reporte|informe|denuncia))"},
+    {Field::kIncidentType,
+     R"((?:incident|offen[cs]e|crime|case|call|event)\s*type|offen[cs]e|crime|)"
+     R"(nature\s*of\s*(?:the\s*)?(?:incident|call|crime|offen[cs]e)|)"
+     R"(type\s*of\s*(?:incident|crime|offen[cs]e|case)|tipo\s*de\s*(?:incidente|delito|caso|crimen)|)"
+     R"(delito)"},
     {Field::kPurpose,
-     R"(purpose(\s*of\s*(the\s*)?(search|request))?|reason\s*for\s*(search|request))"},
-    {Field::kOutcome, R"(outcome|result\s*of\s*(the\s*)?search)"},
+     R"(purpose(?:\s*of\s*(?:the\s*)?(?:search|request))?|reason(?:\s*for\s*(?:the\s*)?)"
+     R"((?:search|request))?|justification|prop(?:\xC3[\xB3\x93]|o)sito|)"
+     R"(motivo(?:\s*de\s*la\s*(?:b(?:\xC3[\xBA\x9A]|u)squeda|solicitud))?|raz(?:\xC3[\xB3\x93]|o)n)"},
+    {Field::kOutcome, R"(outcome|result\s*of\s*(?:the\s*)?search|resultado)"},
 }};
 
 // A label or value without blanks and the asterisks of bold text (Outlook, Gmail: *Purpose:*).
@@ -119,25 +134,50 @@ BodyFields ExtractBodyFields(std::string_view text) {
 
   BodyFields fields;
   std::vector<std::string> notes;
+  // The field a line names and the value it gives (after ':' or a tab); nullopt when none.
+  auto labelled = [&](const std::string& line) -> std::optional<std::pair<Field, std::string>> {
+    auto cut = line.find(':');
+    if (cut == std::string::npos || cut > kMaxLabel) cut = line.find('\t');
+    std::string label = line.substr(0, cut == std::string::npos ? line.size() : cut);
+    if (label.size() > kMaxLabel) return std::nullopt;
+    for (const auto& [field, re] : kMatchers)
+      if (RE2::FullMatch(label, *re))
+        return std::make_pair(field, cut == std::string::npos
+                                         ? std::string()
+                                         : Trim(std::string_view(line).substr(cut + 1)));
+    // "Case # 26-001234", "Incident No. 26-4512": a number label, then the number, no colon.
+    static const auto kNumberInline = base::CompilePattern(
+        std::string(R"(\s*(?:-|\xE2\x80\xA2|\xC2\xB7)?\s*\**\s*(?:)") + kLabels[0].pattern +
+            R"()\s*\**\s*(?:is\s+|es\s+)?([A-Za-z]{0,3}-?\d[\w-]*)\s*)",
+        base::Case::kInsensitive);
+    std::string number;
+    if (line.size() <= kMaxLabel + 40 && RE2::FullMatch(line, *kNumberInline, &number))
+      return std::make_pair(Field::kIncidentNumber, number);
+    return std::nullopt;
+  };
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
     if (line == "-- " || line == "--" || IsQuoteHeader(line) || IsReplyHeader(lines, i)) break;
     if (!line.empty() && line.front() == '>') continue;
-    bool matched = false;
-    auto colon = line.find(':');
-    if (colon != std::string::npos && colon <= kMaxLabel) {
-      std::string label = line.substr(0, colon);
-      for (const auto& [field, re] : kMatchers) {
-        if (RE2::FullMatch(label, *re)) {
-          matched = true;
-          std::string value = Trim(std::string_view(line).substr(colon + 1));
-          auto& slot = Slot(fields, field);
-          if (!slot && !value.empty()) slot = value;
-          break;
-        }
+    auto field = labelled(line);
+    if (!field) {
+      notes.push_back(line);
+      continue;
+    }
+    std::string value = field->second;
+    // The label on a line of its own, the value on the next (a table flattened to text, a form).
+    if (value.empty()) {
+      std::size_t next = i + 1;
+      while (next < lines.size() && next <= i + 2 && Trim(lines[next]).empty()) ++next;
+      if (next < lines.size() && next <= i + 2 && !lines[next].empty() &&
+          lines[next].front() != '>' && !labelled(lines[next]) && !IsQuoteHeader(lines[next]) &&
+          lines[next].size() <= kMaxQuoteHeader) {
+        value = Trim(lines[next]);
+        i = next;
       }
     }
-    if (!matched) notes.push_back(line);
+    auto& slot = Slot(fields, field->first);
+    if (!slot && !value.empty()) slot = value;
   }
   // Notes: the unlabelled lines, without leading and trailing blank lines.
   while (!notes.empty() && Trim(notes.back()).empty()) notes.pop_back();

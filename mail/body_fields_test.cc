@@ -126,5 +126,56 @@ TEST(BodyFields, VeryLongLinesAreSafe) {
   EXPECT_EQ(g.purpose, "x") << "too long to be a quote header";
 }
 
+// Issue 17: the labels detectives and records systems really write, in English and Spanish.
+TEST(BodyFields, LabelsOfRecordsSystemsAndSpanish) {
+  struct Case {
+    const char* text;
+    const char* number;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"Inc #: 26-001234", "26-001234"},
+           {"INC NO. 26-001234", "26-001234"},
+           {"Case No.: 26-001234", "26-001234"},
+           {"case number 26-001234", "26-001234"},
+           {"Report Number: 26-001234", "26-001234"},
+           {"CCN: 26-001234", "26-001234"},
+           {"Case # 26-001234", "26-001234"},
+           {"Incident number is 26-001234", "26-001234"},
+           {"N\xC3\xBAmero de incidente: 26-001234", "26-001234"},
+           {"N\xC3\x9AMERO DE CASO: 26-001234", "26-001234"},
+           {"Caso No. 26-001234", "26-001234"},
+           {"Incidente n\xC2\xBA 26-001234", "26-001234"},
+       })
+    EXPECT_EQ(ExtractBodyFields(c.text).incident_number, c.number) << c.text;
+  auto es = ExtractBodyFields(
+      "Tipo de incidente: Robo a mano armada\nProp\xC3\xB3sito: identificar al sospechoso\n");
+  EXPECT_EQ(es.incident_type, "Robo a mano armada");
+  EXPECT_EQ(es.purpose, "identificar al sospechoso");
+  auto delito = ExtractBodyFields("Delito: hurto\nMotivo: testigo\n");
+  EXPECT_EQ(delito.incident_type, "hurto");
+  EXPECT_EQ(delito.purpose, "testigo");
+  auto nature = ExtractBodyFields("Nature of incident: carjacking\nReason for request: suspect\n");
+  EXPECT_EQ(nature.incident_type, "carjacking");
+  EXPECT_EQ(nature.purpose, "suspect");
+}
+
+TEST(BodyFields, ALabelAndItsValueOnAdjacentLinesOrSeparatedByATab) {
+  auto form = ExtractBodyFields(
+      "Incident Number\n26-001234\n\nIncident Type:\n\nBurglary\nPurpose\tidentify a suspect\n");
+  EXPECT_EQ(form.incident_number, "26-001234");
+  EXPECT_EQ(form.incident_type, "Burglary");
+  EXPECT_EQ(form.purpose, "identify a suspect");
+  EXPECT_EQ(form.notes, "") << "the values are not notes";
+  // A label whose next line is another label has no value.
+  auto empty = ExtractBodyFields("Incident Number:\nIncident Type: theft\n");
+  EXPECT_FALSE(empty.incident_number.has_value());
+  EXPECT_EQ(empty.incident_type, "theft");
+  // Ordinary sentences stay notes.
+  auto prose = ExtractBodyFields("The case number is in the subject.\nReason unknown.\n");
+  EXPECT_FALSE(prose.incident_number.has_value());
+  EXPECT_FALSE(prose.purpose.has_value());
+  EXPECT_EQ(prose.notes, "The case number is in the subject.\nReason unknown.");
+}
+
 }  // namespace
 }  // namespace rtcc::mail
