@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "base/enum_names.h"
+#include "mail/incident_number.h"
 
 namespace rtcc::config {
 namespace {
@@ -190,6 +191,12 @@ Config LoadConfig(const std::filesystem::path& path) {
   c.max_automatic_replies_per_request =
       static_cast<int>(r.Int("rtcc.max_automatic_replies_per_request", 10, 1, 1000));
   c.max_probes_per_message = static_cast<int>(r.Int("rtcc.max_probes_per_message", 20, 1, 1000));
+  c.incident_number_format = r.String("rtcc.incident_number_format", c.incident_number_format);
+  try {
+    mail::IncidentNumberFormat check(c.incident_number_format);
+  } catch (const std::invalid_argument& e) {
+    r.Fail("rtcc.incident_number_format", e.what());
+  }
 
   c.imap.server = Server(r, "imap", "RTCC_IMAP_PASSWORD");
   c.imap.inbox = r.String("imap.inbox", c.imap.inbox);

@@ -87,6 +87,8 @@ struct Config {
   std::filesystem::path reply_token_secret_file;
   int max_automatic_replies_per_request = 10;  // stops any mail loop
   int max_probes_per_message = 20;  // photographs searched per message; the rest named as unused
+  // The department's incident numbers (mail/incident_number.h): Y year digit, N digit, A letter.
+  std::string incident_number_format = "YY-NNNNNN";
 
   MailboxSettings imap;
   SenderSettings smtp;

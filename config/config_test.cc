@@ -21,9 +21,11 @@ class ConfigTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::filesystem::path Write(const std::string& extra, const std::string& imap_extra = "") {
+  std::filesystem::path Write(const std::string& extra, const std::string& imap_extra = "",
+                              const std::string& rtcc_extra = "") {
     auto p = dir_ / "rtcc.toml";
     std::ofstream(p) << "[rtcc]\ndata_dir = \"data\"\npoll_interval_seconds = 5\n"
+                     << rtcc_extra
                      << "[imap]\nurl = \"imaps://mail.example.org:993\"\nuser = \"rtcc@pd.test\"\n"
                      << "password_file = \"imap.pw\"\n"
                      << imap_extra
@@ -69,6 +71,16 @@ TEST_F(ConfigTest, PoisonMessagesAreSetAsideAfterTheConfiguredAttempts) {
   EXPECT_EQ(c.imap.failed_folder, "Poison");
   EXPECT_EQ(c.imap.max_attempts, 5);
   EXPECT_NE(ErrorOf(Write("", "max_attempts = 0\n")).find("imap.max_attempts"), std::string::npos);
+}
+
+TEST_F(ConfigTest, TheIncidentNumberFormatIsReadAndChecked) {  // issue 17
+  EXPECT_EQ(LoadConfig(Write("")).incident_number_format, "YY-NNNNNN");
+  EXPECT_EQ(LoadConfig(Write("", "", "incident_number_format = \"YYYY-NNNNNN\"\n"))
+                .incident_number_format,
+            "YYYY-NNNNNN");
+  std::string error = ErrorOf(Write("", "", "incident_number_format = \"--\"\n"));
+  EXPECT_NE(error.find("rtcc.incident_number_format"), std::string::npos) << error;
+  EXPECT_NE(error.find("YY-NNNNNN"), std::string::npos) << "says how to write one: " << error;
 }
 
 TEST_F(ConfigTest, EnvironmentPasswordWins) {

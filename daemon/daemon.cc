@@ -48,7 +48,7 @@ struct Daemon::Parts {
         gallery(matcher::Gallery::Open(c.gallery_path())),
         intake(store, spool, replies, tokens,
                {c.imap, c.senders, c.smtp.from, c.max_automatic_replies_per_request,
-                ProhibitedPhrases(c), c.max_probes_per_message}),
+                ProhibitedPhrases(c), c.max_probes_per_message, c.incident_number_format}),
         search(store, spool, *engine, *gallery, replies, c.match_threshold) {
     replies.SelfCheck();
     gallery->CheckModel(engine->model_id());

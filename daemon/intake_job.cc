@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <map>
@@ -76,7 +77,8 @@ IntakeJob::IntakeJob(casework::Store& store, casework::Spool& spool, ReplyCompos
       replies_(replies),
       tokens_(tokens),
       settings_(std::move(settings)),
-      attempts_(store.db()) {}
+      attempts_(store.db()),
+      incident_numbers_(settings_.incident_number_format) {}
 
 void IntakeJob::PrepareMailbox(mail::ImapClient& imap) {
   imap.EnsureMailbox(settings_.mailbox.processed_folder);
@@ -401,6 +403,14 @@ casework::IncomingMail IntakeJob::Describe(const casework::MessageRecord& record
 
   mail::BodyFields fields = mail::ExtractBodyFields(m.text_body);
   in.incident_number = fields.incident_number;
+  // No label gave it: a number of the department's format in the subject or the sender's own
+  // text (not quoted text), when exactly one distinct one is written there.
+  if (!in.incident_number) {
+    auto numbers = incident_numbers_.FindAll(m.subject);
+    for (auto& n : incident_numbers_.FindAll(fields.notes))
+      if (std::find(numbers.begin(), numbers.end(), n) == numbers.end()) numbers.push_back(n);
+    if (numbers.size() == 1) in.incident_number = numbers.front();
+  }
   in.incident_type = fields.incident_type;
   in.purpose = fields.purpose;
   in.outcome = fields.outcome;

@@ -20,6 +20,7 @@
 #include "daemon/reply_composer.h"
 #include "daemon/thread_token.h"
 #include "mail/imap_client.h"
+#include "mail/incident_number.h"
 #include "mail/mime_message.h"
 
 namespace rtcc::daemon {
@@ -34,6 +35,9 @@ struct IntakeSettings {
   // Photographs searched per message; more are recorded and named in the reply as not used (a
   // message of 10,000 images must not become a request of 10,000 probes).
   int max_probes = 20;
+  // The department's incident numbers, read from the subject or unlabelled text when no label
+  // gives one (mail/incident_number.h).
+  std::string incident_number_format = "YY-NNNNNN";
 };
 
 class IntakeJob {
@@ -94,6 +98,7 @@ class IntakeJob {
   const ThreadToken& tokens_;
   IntakeSettings settings_;
   casework::IntakeAttempts attempts_;
+  mail::IncidentNumberFormat incident_numbers_;  // settings_.incident_number_format
 };
 
 }  // namespace rtcc::daemon

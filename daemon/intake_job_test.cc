@@ -334,6 +334,26 @@ TEST_F(IntakeJobTest, AnOutcomeInPlainWordsAboveTheQuotedResultsIsRecorded) {
   EXPECT_NE(reply.raw.find("he's in custody"), std::string::npos) << "the words it read";
 }
 
+// Issue 17: the number only in the subject line, or written without a label.
+TEST_F(IntakeJobTest, AnIncidentNumberWithoutALabelIsReadWhenItIsTheOnlyOne) {
+  Deliver(
+      "From: det@pd.test\r\nSubject: FR request 26-004512 robbery\r\nMessage-ID: <s1@pd.test>"
+      "\r\n\r\nIncident Type: Robbery\r\nPurpose: suspect\r\n");
+  Deliver(
+      "From: det@pd.test\r\nSubject: Scan\r\nMessage-ID: <s2@pd.test>\r\n\r\n"
+      "Robbery at the pharmacy, ours is 26-004513. Purpose: suspect\r\nIncident Type: Robbery"
+      "\r\n");
+  Deliver(
+      "From: det@pd.test\r\nSubject: 26-004514 and 26-004515\r\nMessage-ID: <s3@pd.test>"
+      "\r\n\r\nIncident Type: Robbery\r\nPurpose: suspect\r\n");
+  job_->ProcessSpooled();
+  std::map<std::string, std::optional<std::string>> number_of;
+  for (const auto& r : store_->ListRequests()) number_of[r.subject] = r.incident_number;
+  EXPECT_EQ(number_of["FR request 26-004512 robbery"], "26-004512");
+  EXPECT_EQ(number_of["Scan"], "26-004513");
+  EXPECT_FALSE(number_of["26-004514 and 26-004515"].has_value()) << "two: asked, not guessed";
+}
+
 TEST_F(IntakeJobTest, AutomaticRepliesPerRequestAreCapped) {
   Deliver(Request("det@pd.test", "", "no fields", 0));  // needs_info #1
   job_->ProcessSpooled();
