@@ -15,6 +15,7 @@
 // Besides ASan/UBSan findings, it traps on broken promises of the readers' contracts.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -36,6 +37,7 @@
 #include "mail/body_fields.h"
 #include "mail/encoded_words.h"
 #include "mail/html_text.h"
+#include "mail/incident_number.h"
 #include "mail/mime_message.h"
 #include "mail/rfc2231.h"
 #include "mail/subject.h"
@@ -327,6 +329,17 @@ void CheckBodyFields(const rtcc::mail::BodyFields& f) {
   }
 }
 
+// Numbers of the department's format written without a label (subject, notes).
+void CheckIncidentNumbers(std::string_view text) {
+  static const rtcc::mail::IncidentNumberFormat kFormat("YY-NNNNNN");
+  auto numbers = kFormat.FindAll(text);
+  Check(numbers.size() <= 10);
+  for (const auto& n : numbers) {
+    Check(n.size() == 9 && n[2] == '-' && text.find(n) != std::string_view::npos);
+    Check(std::count(numbers.begin(), numbers.end(), n) == 1);
+  }
+}
+
 void CheckRfc2231(std::string_view field) {
   auto parsed = rtcc::mail::ParseParameterizedField(field);
   for (char c : parsed.value) Check(!(c >= 'A' && c <= 'Z'));
@@ -522,6 +535,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The body as intake reads it: labelled fields, then the policy readers on them.
   rtcc::mail::BodyFields body = rtcc::mail::ExtractBodyFields(f.body);
   CheckBodyFields(body);
+  CheckIncidentNumbers(subject);
+  CheckIncidentNumbers(body.notes);
   CheckPurpose(f.body);
   if (body.purpose) CheckPurpose(*body.purpose);
   CheckOutcome(f.body);
