@@ -405,7 +405,8 @@ std::vector<std::string> MessageIdsIn(std::string_view text, std::size_t max_ids
       at = at || c == '@';
       ++end;
     }
-    if (end < text.size() && text[end] == '>' && at && end > pos + 1) {
+    if (end < text.size() && text[end] == '>' && at && end > pos + 1 &&
+        end - pos - 1 <= kMaxIdLength) {
       std::string id(text.substr(pos + 1, end - pos - 1));
       if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
       pos = end + 1;

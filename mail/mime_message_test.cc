@@ -725,6 +725,9 @@ TEST(MimeMessage, MessageIdsQuotedInText) {  // a bounce's returned header
   EXPECT_EQ(MessageIdsIn("<a@b><c@d><e@f>", 2), (std::vector<std::string>{"a@b", "c@d"}));
   EXPECT_EQ(MessageIdsIn("<<<a@b>", 10), (std::vector<std::string>{"a@b"}));
   EXPECT_TRUE(MessageIdsIn("<" + std::string(300, 'a') + "@b>", 10).empty()) << "too long";
+  const std::string longest = std::string(248, 'a') + "@b";  // 250 characters inside the brackets
+  EXPECT_EQ(MessageIdsIn("<" + longest + ">", 10), std::vector<std::string>{longest});
+  EXPECT_TRUE(MessageIdsIn("<a" + longest + ">", 10).empty()) << "251 is one too many";
   EXPECT_TRUE(MessageIdsIn(std::string(1 << 20, '<'), 10).empty()) << "linear";
 }
 
