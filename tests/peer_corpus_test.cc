@@ -21,8 +21,7 @@
 namespace rtcc::testing {
 namespace {
 
-const std::filesystem::path kPeerCorpus =
-    std::filesystem::path(RTCC_SOURCE_DIR) / "../shared/mail/peer-corpus";
+const std::filesystem::path kPeerCorpus = RTCC_PEER_CORPUS_DIR;
 
 std::vector<std::pair<std::string, std::string>> LoadPeerCorpus() {
   std::vector<std::pair<std::string, std::string>> out;
